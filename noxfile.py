@@ -1,0 +1,29 @@
+"""Developer sessions: `nox -s tests`, `nox -s lint`, `nox -s check`."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check code style with ruff."""
+    session.install("ruff")
+    session.run("ruff", "check", "src", "tests", "noxfile.py")
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Validate content/ and print its summary."""
+    session.install("-e", ".")
+    session.run("pressrun", "check")

@@ -1,0 +1,77 @@
+"""Inline text: the small Markdown subset of content strings, turned into HTML or plain text.
+
+Supported: `**strong**`, `*emphasis*`, links (`<https://…>`, `[text](https://…)`, and bare
+web and email addresses, linked by linkify) and footnote calls `[^id]`. Raw HTML is
+disabled, so markup written in content is shown as text, never interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+FOOTNOTE_CALL = re.compile(r"\[\^([a-z0-9]+(?:-[a-z0-9]+)*)\]")
+_ENABLED_INLINE = ["emphasis", "link", "autolink", "linkify", "escape", "backticks", "entity", "newline"]
+
+
+def _footnote_call(state: StateInline, silent: bool) -> bool:
+    match = FOOTNOTE_CALL.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("footnote_call", "", 0)
+        token.meta = {"id": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+@cache
+def parser() -> MarkdownIt:
+    md = MarkdownIt("zero", {"html": False, "linkify": True, "typographer": False})
+    md.enable(_ENABLED_INLINE)
+    md.inline.ruler.before("link", "footnote_call", _footnote_call)
+    md.validateLink = lambda url: url.startswith(("http://", "https://", "mailto:"))
+    return md
+
+
+def tokens(text: str) -> list[Token]:
+    """The inline tokens of `text` (one paragraph)."""
+    block = parser().parseInline(text)
+    return block[0].children or [] if block else []
+
+
+def footnote_calls(text: str) -> list[str]:
+    """The footnote ids called in `text`, in order."""
+    return [token.meta["id"] for token in tokens(text) if token.type == "footnote_call"]
+
+
+def plain(text: str) -> str:
+    """The text a reader sees, without markup; footnote calls are dropped."""
+    parts: list[str] = []
+    for token in tokens(text):
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def to_html(text: str, footnote_marker: Callable[[str], str] | None = None) -> str:
+    """HTML for `text`; `footnote_marker(id)` returns the (already safe) HTML of a call."""
+    md = parser()
+    rendered: list[str] = []
+    for token in tokens(text):
+        if token.type == "footnote_call":
+            rendered.append(footnote_marker(token.meta["id"]) if footnote_marker else "")
+        else:
+            rendered.append(md.renderer.renderInline([token], md.options, {}))
+    return "".join(rendered)
+
+
+def words(text: str) -> int:
+    return len(plain(text).split())

@@ -1,0 +1,417 @@
+"""Declarations of content fields, and the conversion of YAML nodes into model objects.
+
+Each model field is declared once, with `declare(...)`: its documentation, whether its
+text goes to translators (and with which comment) and its value checks. The converter
+below uses those declarations to validate YAML and build the frozen model; `reference`
+turns the same declarations into the field reference printed in the README.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import difflib
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin, get_type_hints
+from urllib.parse import urlsplit
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from .errors import Origin, Problems
+
+
+class Text(str):
+    """A string from the content that remembers where it was written."""
+
+    origin: Origin
+
+    def __new__(cls, value: str, origin: Origin) -> Text:
+        text = super().__new__(cls, value)
+        text.origin = origin
+        return text
+
+    def __reduce__(self):
+        # Keep the origin when texts cross process boundaries.
+        return (Text, (str(self), self.origin))
+
+
+@dataclass(frozen=True)
+class Check:
+    """A named test that a string value must pass, with the message shown when it fails."""
+
+    name: str
+    test: Callable[[str], bool]
+    message: str
+
+
+def declare(
+    doc: str,
+    *,
+    default: Any = dataclasses.MISSING,
+    translate: str | None = None,
+) -> Any:
+    """Declare a model field: `doc` is its reference text; `translate`, when given, is the
+    comment shown to translators for its text (which makes the field translatable)."""
+    metadata = {"doc": doc, "translate": translate}
+    if isinstance(default, (list, dict)):
+        raise TypeError("use an immutable default")
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def origin_field() -> Any:
+    """The place in the YAML file where an object starts; filled in by the converter."""
+    return dataclasses.field(default=Origin(""), compare=False, repr=False, metadata={"internal": True})
+
+
+# --- value checks -------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+_PHONE = re.compile(r"^\+ ?[0-9][0-9 ()./-]*[0-9]$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_HOST = re.compile(r"^(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$")
+# Babel's territory list also holds regions and private-use codes that are not countries.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+
+
+def _is_url(value: str) -> bool:
+    if any(ch.isspace() for ch in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(_HOST.match(parts.hostname or ""))
+
+
+def _is_phone(value: str) -> bool:
+    digits = sum(ch.isdigit() for ch in value)
+    # E.164 numbers have at most 15 digits; the source prints a trunk "(0)" now and then.
+    return bool(_PHONE.match(value)) and 7 <= digits <= 16
+
+
+def _is_country(value: str) -> bool:
+    from babel import Locale
+
+    return (
+        len(value) == 2
+        and value.isalpha()
+        and value.isupper()
+        and value not in _NOT_COUNTRIES
+        and value in Locale("en").territories
+    )
+
+
+def _is_language(value: str) -> bool:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+URL = Check("URL", _is_url, "is not a well-formed web address (expected http:// or https:// and a host name)")
+EMAIL = Check("email", lambda v: bool(_EMAIL.match(v)), "is not a well-formed email address")
+PHONE = Check(
+    "phone",
+    _is_phone,
+    "is not a well-formed international phone number (expected +, country code, 7 to 16 digits)",
+)
+COUNTRY = Check("country", _is_country, "is not an ISO 3166-1 alpha-2 country code (e.g. CH, FR, US)")
+LANGUAGE = Check("language", _is_language, "is not a language code known to Babel (e.g. en, fr)")
+SLUG = Check("id", lambda v: bool(_SLUG.match(v)), "is not an id (lowercase letters, digits and hyphens)")
+
+Url = Annotated[str, URL]
+Email = Annotated[str, EMAIL]
+Phone = Annotated[str, PHONE]
+Country = Annotated[str, COUNTRY]
+Language = Annotated[str, LANGUAGE]
+Slug = Annotated[str, SLUG]
+
+
+# --- conversion -------------------------------------------------------------------------
+
+
+class Invalid(Exception):
+    """Raised inside the converter when a value cannot be used; already reported."""
+
+
+def _type_name(annotation: Any) -> str:
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return get_args(annotation)[1].name
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(annotation))
+    if origin in (tuple, list):
+        return f"list of {_type_name(get_args(annotation)[0])}"
+    if origin in (dict, Mapping):
+        key, value = get_args(annotation)
+        return f"mapping of {_type_name(key)} to {_type_name(value)}"
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in get_args(annotation) if a is not type(None))
+    if isinstance(annotation, type) and issubclass(annotation, TaggedUnion):
+        return "block"
+    if dataclasses.is_dataclass(annotation):
+        return getattr(annotation, "yaml_name", annotation.__name__.lower())
+    return {
+        Text: "text",
+        str: "text",
+        int: "a whole number",
+        datetime.date: "a date (YYYY-MM-DD)",
+        bool: "true or false",
+    }.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _describe(node: Any) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, list):
+        return "a list"
+    if node is None:
+        return "nothing"
+    if isinstance(node, bool):
+        return "true/false"
+    if isinstance(node, int):
+        return f"the number {node}"
+    if isinstance(node, datetime.date):
+        return f"the date {node.isoformat()}"
+    return f"text {str(node)!r}"
+
+
+def _origin_of_key(node: CommentedMap, key: str, base: Origin) -> Origin:
+    try:
+        line, col = node.lc.key(key)
+    except (KeyError, AttributeError, TypeError):
+        return base
+    return Origin(base.path, line + 1, col + 1)
+
+
+def _origin_of_value(node: CommentedMap, key: str, base: Origin) -> Origin:
+    try:
+        line, col = node.lc.value(key)
+    except (KeyError, AttributeError, TypeError):
+        return base
+    return Origin(base.path, line + 1, col + 1)
+
+
+def _origin_of_item(node: CommentedSeq, index: int, base: Origin) -> Origin:
+    try:
+        line, col = node.lc.item(index)
+    except (KeyError, AttributeError, TypeError, IndexError):
+        return base
+    return Origin(base.path, line + 1, col + 1)
+
+
+class Converter:
+    """Turns YAML nodes into model objects, reporting every problem to `problems`."""
+
+    def __init__(self, problems: Problems):
+        self.problems = problems
+
+    def fail(self, origin: Origin, code: str, message: str) -> typing.NoReturn:
+        self.problems.error(origin, code, message)
+        raise Invalid
+
+    def convert(self, node: Any, annotation: Any, origin: Origin, what: str) -> Any:
+        origin_type = get_origin(annotation)
+        if origin_type is Annotated:
+            base, check = get_args(annotation)[:2]
+            value = self.convert(node, base, origin, what)
+            if not check.test(value):
+                self.fail(origin, f"bad-{check.name.lower()}", f"{what}: {value!r} {check.message}")
+            return value
+        if origin_type in (typing.Union, types.UnionType):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if node is None:
+                return None
+            if len(members) == 1:
+                return self.convert(node, members[0], origin, what)
+            raise TypeError(f"unsupported union {annotation}")
+        if origin_type is Literal:
+            choices = get_args(annotation)
+            if node not in choices:
+                suggestion = difflib.get_close_matches(str(node), [str(c) for c in choices], n=1)
+                hint = f"; did you mean {suggestion[0]!r}?" if suggestion else ""
+                self.fail(
+                    origin,
+                    "bad-choice",
+                    f"{what}: {_describe(node)} is not one of {', '.join(map(str, choices))}{hint}",
+                )
+            return node
+        if origin_type is tuple:
+            return self._sequence(node, get_args(annotation)[0], origin, what)
+        if origin_type in (dict, Mapping):
+            return self._mapping(node, get_args(annotation), origin, what)
+        if isinstance(annotation, type) and issubclass(annotation, TaggedUnion):
+            return convert_tagged(self, node, annotation, origin, what)
+        if dataclasses.is_dataclass(annotation):
+            return self.object(node, annotation, origin, what)
+        if annotation in (str, Text):
+            if not isinstance(node, str):
+                self.fail(origin, "wrong-type", f"{what}: expected text, got {_describe(node)}")
+            text = str(node).strip()
+            if not text:
+                self.fail(origin, "empty", f"{what}: must not be empty")
+            return Text(text, origin)
+        if annotation is int:
+            if isinstance(node, bool) or not isinstance(node, int):
+                self.fail(origin, "wrong-type", f"{what}: expected a whole number, got {_describe(node)}")
+            return int(node)
+        if annotation is datetime.date:
+            if isinstance(node, datetime.datetime) or not isinstance(node, datetime.date):
+                self.fail(origin, "wrong-type", f"{what}: expected a date (YYYY-MM-DD), got {_describe(node)}")
+            return datetime.date(node.year, node.month, node.day)
+        if annotation is bool:
+            if not isinstance(node, bool):
+                self.fail(origin, "wrong-type", f"{what}: expected true or false, got {_describe(node)}")
+            return node
+        raise TypeError(f"no conversion for {annotation!r}")
+
+    def _sequence(self, node: Any, item_type: Any, origin: Origin, what: str) -> tuple:
+        if not isinstance(node, list):
+            self.fail(origin, "wrong-type", f"{what}: expected a list, got {_describe(node)}")
+        items = []
+        failed = False
+        for index, item in enumerate(node):
+            try:
+                items.append(
+                    self.convert(item, item_type, _origin_of_item(node, index, origin), f"{what}[{index + 1}]")
+                )
+            except Invalid:
+                failed = True
+        if failed:
+            raise Invalid
+        return tuple(items)
+
+    def _mapping(self, node: Any, key_value: tuple, origin: Origin, what: str) -> dict:
+        key_type, value_type = key_value
+        if not isinstance(node, Mapping):
+            self.fail(origin, "wrong-type", f"{what}: expected a mapping, got {_describe(node)}")
+        result = {}
+        failed = False
+        for key, value in node.items():
+            try:
+                converted_key = self.convert(key, key_type, _origin_of_key(node, key, origin), f"{what} key")
+                result[converted_key] = self.convert(
+                    value, value_type, _origin_of_value(node, key, origin), f"{what}.{key}"
+                )
+            except Invalid:
+                failed = True
+        if failed:
+            raise Invalid
+        return result
+
+    def object(self, node: Any, cls: type, origin: Origin, what: str) -> Any:
+        shorthand = getattr(cls, "shorthand", None)
+        if shorthand and isinstance(node, str):
+            node = {shorthand: node}
+            positions: Any = None
+        else:
+            positions = node
+        if not isinstance(node, Mapping):
+            self.fail(origin, "wrong-type", f"{what}: expected {_type_name(cls)}, got {_describe(node)}")
+        hints = get_type_hints(cls, include_extras=True)
+        fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+        values: dict[str, Any] = {}
+        failed = False
+        for key in node:
+            if key not in fields:
+                key_origin = _origin_of_key(positions, key, origin) if positions is not None else origin
+                suggestion = difflib.get_close_matches(str(key), list(fields), n=1)
+                hint = f"; did you mean {suggestion[0]!r}?" if suggestion else f"; expected one of: {', '.join(fields)}"
+                self.problems.error(key_origin, "unknown-key", f"{what}: unknown key {key!r}{hint}")
+                failed = True
+        for name, field in fields.items():
+            if name not in node or node[name] is None:
+                if field.default is dataclasses.MISSING:
+                    self.problems.error(origin, "missing-key", f"{what}: missing required key {name!r}")
+                    failed = True
+                continue
+            value_origin = _origin_of_value(positions, name, origin) if positions is not None else origin
+            try:
+                values[name] = self.convert(node[name], hints[name], value_origin, f"{what}.{name}")
+            except Invalid:
+                failed = True
+        if failed:
+            raise Invalid
+        if any(f.metadata.get("internal") and f.name == "origin" for f in dataclasses.fields(cls)):
+            values["origin"] = origin
+        instance = cls(**values)
+        validate = getattr(instance, "validate", None)
+        if validate is not None:
+            for message in validate():
+                self.problems.error(origin, "invalid", f"{what}: {message}")
+                failed = True
+        if failed:
+            raise Invalid
+        return instance
+
+
+class TaggedUnion:
+    """A block written either as plain text (its `plain` member) or as a one-key mapping
+    whose key names the member (`list:`, `quote:`, ...)."""
+
+    members: ClassVar[dict[str, type]]
+    plain: ClassVar[type]
+
+
+def convert_tagged(converter: Converter, node: Any, union: type[TaggedUnion], origin: Origin, what: str) -> Any:
+    if isinstance(node, str):
+        return converter.object(node, union.plain, origin, what)
+    tags = ", ".join(union.members)
+    if not isinstance(node, Mapping) or len(node) != 1:
+        converter.fail(
+            origin,
+            "wrong-type",
+            f"{what}: expected a paragraph (text) or a mapping with one key of: {tags}; got {_describe(node)}",
+        )
+    ((tag, body),) = node.items()
+    if tag not in union.members:
+        suggestion = difflib.get_close_matches(str(tag), list(union.members), n=1)
+        hint = f"; did you mean {suggestion[0]!r}?" if suggestion else f"; expected one of: {tags}"
+        converter.fail(_origin_of_key(node, tag, origin), "unknown-key", f"{what}: unknown block {tag!r}{hint}")
+    member = union.members[tag]
+    body_origin = _origin_of_value(node, tag, origin)
+    list_field = getattr(member, "list_field", None)
+    if list_field and isinstance(body, list):
+        body = _with_positions({list_field: body}, list_field, body_origin)
+    return converter.object(body, member, body_origin, f"{what}.{tag}")
+
+
+def _with_positions(node: dict, key: str, origin: Origin) -> CommentedMap:
+    """Wrap a list given directly under its block tag so that positions keep pointing at it."""
+    wrapped = CommentedMap(node)
+    wrapped.lc.add_kv_line_col(key, [origin.line - 1, origin.col - 1, origin.line - 1, origin.col - 1])
+    return wrapped
+
+
+def unwrap_models(roots: list[type]) -> list[type]:
+    """Every model class reachable from `roots`, in first-seen order (for the reference)."""
+    seen: list[type] = []
+
+    def visit(annotation: object) -> None:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            return
+        if origin is not None:
+            for argument in get_args(annotation):
+                visit(argument)
+            return
+        if isinstance(annotation, type) and issubclass(annotation, TaggedUnion):
+            if annotation not in seen:
+                seen.append(annotation)
+                for member in annotation.members.values():
+                    visit(member)
+            return
+        if isinstance(annotation, type) and dataclasses.is_dataclass(annotation) and annotation not in seen:
+            seen.append(annotation)
+            hints = get_type_hints(annotation, include_extras=True)
+            for field in dataclasses.fields(annotation):
+                if not field.metadata.get("internal"):
+                    visit(hints[field.name])
+
+    for root in roots:
+        visit(root)
+    return seen

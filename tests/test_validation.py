@@ -1,0 +1,260 @@
+"""Broken content is reported as `path:line:col: message`, all problems in one run, exit 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from pressrun.cli import main
+
+
+def run_check(project: Path, capsys) -> tuple[int, list[str], str]:
+    status = main(["--project", str(project), "check"])
+    captured = capsys.readouterr()
+    return status, captured.err.splitlines(), captured.out
+
+
+def write(project: Path, relative: str, text: str) -> None:
+    (project / relative).write_text(dedent(text).lstrip(), encoding="utf-8")
+
+
+def test_the_sample_project_is_valid(mini, capsys):
+    status, errors, out = run_check(mini, capsys)
+    assert (status, errors) == (0, [])
+    assert out.startswith("2 parts, 2 profiles, ")
+
+
+def test_yaml_syntax_error(mini, capsys):
+    write(
+        mini,
+        "content/profiles/alpha.yaml",
+        """
+        name: Alpha Network
+        intro:
+          - "An unclosed quote
+        contacts: {}
+        """,
+    )
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert errors[0].startswith("content/profiles/alpha.yaml:5:1: YAML syntax error:")
+    assert "Traceback" not in "\n".join(errors)
+
+
+def test_missing_required_field(mini, capsys):
+    write(
+        mini,
+        "content/profiles/alpha.yaml",
+        """
+        acronym: AN
+        intro: [Alpha connects cities.]
+        contacts: {}
+        """,
+    )
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert errors[0] == "content/profiles/alpha.yaml:1:1: profile: missing required key 'name' [missing-key]"
+
+
+def test_wrong_type(mini, capsys):
+    write(
+        mini,
+        "content/profiles/alpha.yaml",
+        """
+        name: Alpha Network
+        intro: Alpha connects cities.
+        contacts: {}
+        """,
+    )
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert errors[0] == (
+        "content/profiles/alpha.yaml:2:8: profile.intro: expected a list, got text 'Alpha connects cities.' [wrong-type]"
+    )
+
+
+def test_wrong_type_of_year(mini, capsys):
+    text = (mini / "content/publication.yaml").read_text().replace("year: 2024", "year: next year")
+    (mini / "content/publication.yaml").write_text(text)
+    status, errors, _ = run_check(mini, capsys)
+    assert errors == [
+        "content/publication.yaml:2:7: publication.year: expected a whole number, got text 'next year' [wrong-type]",
+        "1 error(s): nothing was built",
+    ]
+
+
+def test_unknown_key_with_suggestion(mini, capsys):
+    write(
+        mini,
+        "content/profiles/alpha.yaml",
+        """
+        name: Alpha Network
+        acronim: AN
+        intro: [Alpha connects cities.]
+        contacts: {}
+        """,
+    )
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert errors[0] == (
+        "content/profiles/alpha.yaml:2:1: profile: unknown key 'acronim'; did you mean 'acronym'? [unknown-key]"
+    )
+
+
+def test_bad_email(mini, capsys):
+    write(
+        mini,
+        "content/profiles/alpha.yaml",
+        """
+        name: Alpha Network
+        intro: [Alpha connects cities.]
+        contacts:
+          emails:
+            - address: info.alpha.example.org
+        """,
+    )
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert errors[0] == (
+        "content/profiles/alpha.yaml:5:16: profile.contacts.emails[1].address: "
+        "'info.alpha.example.org' is not a well-formed email address [bad-email]"
+    )
+
+
+def test_bad_url(mini, capsys):
+    write(
+        mini,
+        "content/profiles/alpha.yaml",
+        """
+        name: Alpha Network
+        intro: [Alpha connects cities.]
+        contacts:
+          websites:
+            - url: www.alpha.example.org
+        """,
+    )
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert errors[0] == (
+        "content/profiles/alpha.yaml:5:12: profile.contacts.websites[1].url: 'www.alpha.example.org' "
+        "is not a well-formed web address (expected http:// or https:// and a host name) [bad-url]"
+    )
+
+
+def test_unknown_country_code(mini, capsys):
+    write(
+        mini,
+        "content/profiles/beta.yaml",
+        """
+        name: Beta Hub
+        intro: [Beta hosts the directory.]
+        contacts:
+          address:
+            lines: [1 Road, 1200 Geneva]
+            country: SZ1
+        """,
+    )
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert errors[0] == (
+        "content/profiles/beta.yaml:6:14: profile.contacts.address.country: 'SZ1' "
+        "is not an ISO 3166-1 alpha-2 country code (e.g. CH, FR, US) [bad-country]"
+    )
+
+
+@pytest.mark.parametrize("code", ["XX", "EU", "ch"])
+def test_codes_that_are_not_countries(mini, capsys, code):
+    text = (mini / "content/profiles/beta.yaml").read_text().replace("country: CH", f"country: {code}")
+    (mini / "content/profiles/beta.yaml").write_text(text)
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert "[bad-country]" in errors[0]
+
+
+def test_duplicate_id(mini, capsys):
+    (mini / "content/profiles/alpha.yml").write_text((mini / "content/profiles/alpha.yaml").read_text())
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert errors[0] == (
+        "content/profiles/alpha.yml:1:1: duplicate profile id 'alpha': "
+        "also defined by content/profiles/alpha.yaml:1:1 [duplicate-id]"
+    )
+
+
+def test_profile_listed_twice_and_unknown_profile(mini, capsys):
+    text = (
+        (mini / "content/publication.yaml").read_text().replace("profiles: [alpha]", "profiles: [alpha, beta, gamma]")
+    )
+    (mini / "content/publication.yaml").write_text(text)
+    status, errors, _ = run_check(mini, capsys)
+    assert errors[:2] == [
+        "content/publication.yaml:29:23: profile 'beta' is listed twice (first at content/publication.yaml:25:16) [duplicate-id]",
+        "content/publication.yaml:29:29: no profile file content/profiles/gamma.yaml [unknown-profile]",
+    ]
+
+
+def test_footnote_call_without_footnote(mini, capsys):
+    text = (mini / "content/profiles/alpha.yaml").read_text().replace("[^one]", "[^two]")
+    (mini / "content/profiles/alpha.yaml").write_text(text)
+    status, errors, _ = run_check(mini, capsys)
+    assert errors[0] == (
+        "content/profiles/alpha.yaml:4:5: footnote call [^two] has no footnote in this profile [unknown-footnote]"
+    )
+
+
+def test_every_problem_is_reported_in_one_run(mini, capsys):
+    write(
+        mini,
+        "content/profiles/alpha.yaml",
+        """
+        name: Alpha Network
+        intro:
+          - Alpha connects cities.
+          - colour: blue
+        sections:
+          - kind: visionary
+            blocks: [A world.]
+        contacts:
+          websites: [{url: "https://alpha example.org"}]
+          phones: [{number: "0041 22 000 00 00"}]
+          emails: [{address: "@alpha.example.org"}]
+        """,
+    )
+    write(
+        mini,
+        "content/profiles/beta.yaml",
+        """
+        name: [Beta Hub]
+        intro: [Beta hosts the directory.]
+        contacts: {address: {lines: [1 Road], country: QQ}}
+        """,
+    )
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert [line.split(": ", 1)[0] for line in errors[:-1]] == [
+        "content/profiles/alpha.yaml:4:5",
+        "content/profiles/alpha.yaml:6:11",
+        "content/profiles/alpha.yaml:9:20",
+        "content/profiles/alpha.yaml:10:21",
+        "content/profiles/alpha.yaml:11:22",
+        "content/profiles/beta.yaml:1:7",
+        "content/profiles/beta.yaml:3:48",
+    ]
+    assert errors[-1] == "7 error(s): nothing was built"
+
+
+def test_errors_in_the_configuration(mini, capsys):
+    (mini / "pyproject.toml").write_text('[tool.pressrun]\ncontent = "content"\nlayout = "layouts"\n')
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert errors[0] == (
+        "pyproject.toml:3:1: [tool.pressrun]: unknown key 'layout'; did you mean 'layouts'? [unknown-key]"
+    )
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["no-such-command"])
+    assert stopped.value.code == 2
