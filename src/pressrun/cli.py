@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
-from .config import load_config
+from .config import PDF_VARIANT_NAMES, load_config
 from .content import load, word_count
 from .errors import ProblemsFound
 
@@ -23,6 +24,22 @@ def _check(args: argparse.Namespace) -> int:
     directory = load(config.root, config.content)
     parts = directory.publication.parts
     print(f"{len(parts)} parts, {len(directory.profiles)} profiles, {word_count(directory):,} words: content is valid")
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    config = load_config(args.project)
+    started = time.perf_counter()
+    result = build(config, strict=args.strict, variants=tuple(args.variant) if args.variant else None)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if not args.quiet:
+        for built in result.files:
+            print(f"wrote {built.path.relative_to(config.root)} ({built.pages} pages)")
+        warnings = f", {len(result.problems)} warning(s)" if result.problems else ""
+        print(f"built {len(result.files)} file(s) in {time.perf_counter() - started:.1f} s{warnings}")
     return EXIT_OK
 
 
@@ -45,6 +62,16 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="validate content/ and print a summary")
     check.set_defaults(run=_check)
+    build = commands.add_parser("build", help="build every configured edition into the output folder")
+    build.add_argument("--strict", action="store_true", help="fail on warnings (engine warnings included)")
+    build.add_argument(
+        "--variant",
+        action="append",
+        choices=PDF_VARIANT_NAMES,
+        help="build only this PDF variant (repeatable; default: the configured pdf_variants)",
+    )
+    build.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    build.set_defaults(run=_build)
     reference = commands.add_parser("reference", help="print the content format reference (Markdown)")
     reference.set_defaults(run=_reference)
     return main

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Origin, Problems
+from .schema import LANGUAGE
 
 CONFIG_FILE = "pyproject.toml"
 
@@ -24,13 +25,25 @@ class Key:
     type: type
     default: Any
     doc: str
+    choices: tuple[str, ...] = ()
 
+
+PDF_VARIANT_NAMES = ("screen", "print")
 
 KEYS = (
     Key("content", str, "content", "Folder of the publication's YAML files."),
     Key("layouts", str, "layouts", "Folder of the Jinja2 templates, stylesheets and icons."),
     Key("locales", str, "locales", "Folder of the gettext catalogs."),
     Key("output", str, "build", "Folder the editions are written to."),
+    Key("basename", str, "publication", "File name of the outputs, without extension."),
+    Key("languages", list, ["en"], "The editions' languages; each is built into `<output>/<language>/`."),
+    Key(
+        "pdf_variants",
+        list,
+        list(PDF_VARIANT_NAMES),
+        "PDF variants per language: `screen` (tagged PDF/UA-1) and `print` (PDF/X-4, 3 mm bleed, crop marks).",
+        PDF_VARIANT_NAMES,
+    ),
 )
 
 
@@ -41,6 +54,9 @@ class Config:
     layouts: str
     locales: str
     output: str
+    basename: str
+    languages: tuple[str, ...]
+    pdf_variants: tuple[str, ...]
 
     @property
     def content_dir(self) -> Path:
@@ -69,7 +85,7 @@ def load_config(root: Path) -> Config:
     """Read `root/pyproject.toml`; raise ProblemsFound for every mistake in `[tool.pressrun]`."""
     problems = Problems()
     path = root / CONFIG_FILE
-    values = {key.name: key.default for key in KEYS}
+    values = {key.name: tuple(key.default) if key.type is list else key.default for key in KEYS}
     if not path.is_file():
         problems.error(
             Origin(CONFIG_FILE), "missing-file", "no pyproject.toml: run pressrun in a project folder or pass --project"
@@ -94,10 +110,18 @@ def load_config(root: Path) -> Config:
             close = difflib.get_close_matches(name, list(declared), n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(declared)}"
             problems.error(origin, "unknown-key", f"[tool.pressrun]: unknown key {name!r}; {hint}")
-        elif not isinstance(value, key.type):
-            problems.error(origin, "wrong-type", f"[tool.pressrun].{name}: expected {key.type.__name__}, got {value!r}")
+        elif not isinstance(value, key.type) or (key.type is list and not all(isinstance(v, str) for v in value)):
+            expected = "a list of strings" if key.type is list else key.type.__name__
+            problems.error(origin, "wrong-type", f"[tool.pressrun].{name}: expected {expected}, got {value!r}")
+        elif key.choices and not set(value) <= set(key.choices):
+            unknown = ", ".join(sorted(set(value) - set(key.choices)))
+            problems.error(
+                origin, "bad-choice", f"[tool.pressrun].{name}: unknown {unknown}; expected some of {', '.join(key.choices)}"
+            )
+        elif name == "languages" and (bad := [v for v in value if not LANGUAGE.test(v)]):
+            problems.error(origin, "bad-language", f"[tool.pressrun].languages: {', '.join(bad)} {LANGUAGE.message}")
         else:
-            values[name] = value
+            values[name] = tuple(value) if key.type is list else value
     for name in ("content",):
         if not (root / values[name]).is_dir():
             problems.error(

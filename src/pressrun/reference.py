@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import get_type_hints
 
 from .config import KEYS
@@ -39,5 +40,5 @@ def content_reference() -> str:
 
 def config_reference() -> str:
     """Markdown table of the `[tool.pressrun]` keys, from their declarations."""
-    rows = [f"| `{key.name}` | `{key.default}` | {key.doc} |" for key in KEYS]
+    rows = [f"| `{key.name}` | `{json.dumps(key.default)}` | {key.doc} |" for key in KEYS]
     return "\n".join(["| key | default | meaning |", "|---|---|---|", *rows]) + "\n"

@@ -1,0 +1,141 @@
+"""The PDF writer: HTML string in, PDF bytes and engine problems out (WeasyPrint).
+
+WeasyPrint only reads files under the allowed folders (the layouts and the pinned font
+package) and nothing from the network; its log records become problems of the edition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import os
+import tempfile
+
+import font_source_sans_pro
+import pydyf
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .errors import Origin, Problem, Problems
+
+FONT_DIR = Path(font_source_sans_pro.__file__).parent / "files"
+
+
+def confine_fonts() -> None:
+    """Point fontconfig at the pinned font package only, so that no font installed on the
+    machine can stand in for a missing glyph: the same content gives the same pages."""
+    if os.environ.get("PRESSRUN_FONTCONFIG") == str(FONT_DIR):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="pressrun-fontconfig-"))
+    (folder / "fonts.conf").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+        f"<fontconfig><dir>{FONT_DIR}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
+    os.environ["PRESSRUN_FONTCONFIG"] = str(FONT_DIR)
+
+# What each configured variant asks of WeasyPrint.
+PDF_VARIANTS = {
+    # For the printer: PDF/X-4, bleed and crop marks come from the layout's print stylesheet.
+    "print": {"pdf_variant": "pdf/x-4"},
+    # For screens: tagged for accessibility.
+    "screen": {"pdf_variant": "pdf/ua-1"},
+}
+
+
+class ConfinedFetcher(URLFetcher):
+    """Serves `file:` URLs under the allowed folders and `data:` URLs; refuses the rest."""
+
+    def __init__(self, allowed: Iterable[Path]):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.allowed = [path.resolve() for path in allowed]
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme != "file":
+            raise ValueError(f"refused to fetch {url}: only files of the project are read")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.allowed):
+            raise ValueError(f"refused to read {path}: outside the layouts and fonts")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def engine_warnings(origin: Origin, problems: Problems) -> Iterator[None]:
+    """Turn WeasyPrint's warnings and errors, logged while the block runs, into problems."""
+    collector = _Collector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    previous_propagate = logger.propagate
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = previous_propagate
+        for record in collector.records:
+            message = " ".join(record.getMessage().split())
+            problems.warning(origin, "engine", f"WeasyPrint: {message}")
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    pages: int
+    problems: tuple[Problem, ...]
+
+
+def _deterministic_metadata(digest: str):
+    """A WeasyPrint finisher that replaces the random XMP document id with one derived from
+    the document, so that the same input gives the same bytes."""
+
+    def finish(document, pdf: pydyf.PDF) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+                obj.stream = [
+                    re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{digest[:36]}".encode(), part)
+                    if isinstance(part, bytes)
+                    else part
+                    for part in obj.stream
+                ]
+
+    return finish
+
+
+def write_pdf(html: str, base_url: Path, variant: str, allowed: Iterable[Path], origin: Origin) -> PdfResult:
+    """Lay out `html` (whose relative links resolve against `base_url`) into PDF bytes."""
+    confine_fonts()
+    from weasyprint import HTML
+
+    problems = Problems()
+    digest = hashlib.sha256(html.encode("utf-8") + variant.encode()).hexdigest()
+    with engine_warnings(origin, problems):
+        document = HTML(
+            string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(allowed)
+        ).render()
+        data = document.write_pdf(
+            finisher=_deterministic_metadata(digest),
+            pdf_identifier=digest[:32].encode(),
+            **PDF_VARIANTS[variant],
+        )
+    return PdfResult(data=data, pages=len(document.pages), problems=tuple(problems.items))

@@ -1,0 +1,84 @@
+"""Rendering: an `Edition` and the layouts' Jinja2 templates turned into an HTML string.
+
+The environment escapes everything (autoescape on), fails on undefined names
+(StrictUndefined) and gets its labels through gettext (`{{ _("Key projects") }}`), so the
+designer owns the look in `layouts/` and the translator the labels in `locales/`.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup, escape
+
+from . import inline
+from .localize import Edition
+from .model import BulletList, LeadList, Paragraph, Profile, PullQuote, Quote, Timeline
+
+BLOCK_TEMPLATES = {
+    Paragraph: "paragraph",
+    BulletList: "list",
+    LeadList: "leads",
+    Timeline: "timeline",
+    PullQuote: "pullquote",
+    Quote: "quote",
+}
+
+
+def block_kind(block: object) -> str:
+    return BLOCK_TEMPLATES[type(block)]
+
+
+@pass_context
+def _inline_filter(context: Any, text: str, profile: Profile | None = None) -> Markup:
+    """Inline Markdown to HTML; footnote calls become the layout's `footnote` macro."""
+    edition: Edition = context["edition"]
+    footnote = context.get("footnote")
+
+    def marker(footnote_id: str) -> str:
+        if profile is None or footnote is None:
+            return ""
+        number = edition.footnote_numbers[(profile.id, footnote_id)]
+        body = Markup(inline.to_html(profile.footnotes[footnote_id]))
+        return str(footnote(number, body))
+
+    return Markup(inline.to_html(str(text), marker))
+
+
+def _plain_filter(text: str) -> str:
+    return inline.plain(str(text))
+
+
+def environment(layouts: Path, translations: gettext.NullTranslations) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(layouts)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(translations, newstyle=True)
+    env.filters["inline"] = _inline_filter
+    env.filters["plain"] = _plain_filter
+    env.globals["block_kind"] = block_kind
+    env.globals["escape"] = escape
+    return env
+
+
+def render(
+    edition: Edition,
+    layouts: Path,
+    template: str,
+    translations: gettext.NullTranslations | None = None,
+    **extra: Any,
+) -> str:
+    """The HTML of `template` (relative to `layouts`) for `edition`."""
+    env = environment(layouts, translations or gettext.NullTranslations())
+    return env.get_template(template).render(
+        edition=edition, publication=edition.publication, parts=edition.parts, lang=edition.language, **extra
+    )
