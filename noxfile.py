@@ -1,4 +1,4 @@
-"""Developer sessions: `nox -s tests`, `nox -s lint`, `nox -s check`."""
+"""Developer sessions: `nox -s tests`, `nox -s lint`, `nox -s build`, `nox -s check`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,13 @@ def lint(session: nox.Session) -> None:
     """Check code style with ruff."""
     session.install("ruff")
     session.run("ruff", "check", "src", "tests", "noxfile.py")
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build every configured edition into build/ (strict: warnings fail)."""
+    session.install("-e", ".")
+    session.run("pressrun", "build", "--strict", *session.posargs)
 
 
 @nox.session

@@ -16,4 +16,25 @@ def mini(tmp_path: Path) -> Path:
     """A writable copy of the two-profile sample project."""
     project = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", project)
+    shutil.copytree(REPOSITORY / "layouts", project / "layouts")
+    return project
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the repository's publication (configuration, content, layouts) in `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPOSITORY / "pyproject.toml", target / "pyproject.toml")
+    for folder in ("content", "layouts", "locales"):
+        if (REPOSITORY / folder).is_dir():
+            shutil.copytree(REPOSITORY / folder, target / folder)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_directory(tmp_path_factory) -> Path:
+    """The real directory, built once for the whole session into a copy of the project."""
+    from pressrun.cli import main
+
+    project = copy_project(tmp_path_factory.mktemp("directory"))
+    assert main(["--project", str(project), "build", "--strict", "-q"]) == 0
     return project

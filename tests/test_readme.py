@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from conftest import REPOSITORY
-
 from pressrun.reference import config_reference, content_reference
 
 
@@ -29,6 +28,7 @@ def test_quick_start_has_exactly_two_commands():
     quick_start = text.split("## Quick start", 1)[1].split("##", 1)[0]
     commands = re.search(r"```sh\n(.*?)```", quick_start, re.S).group(1).strip().splitlines()
     assert len(commands) == 2
+    assert commands[0].endswith(".venv/bin/pressrun build")
     assert commands[1] == ".venv/bin/pytest"
     ci = (REPOSITORY / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci.splitlines()

@@ -66,9 +66,7 @@ def build(config: Config, *, strict: bool = False, variants: tuple[str, ...] | N
         edition = Edition(directory, Locale.parse(locale))
         for variant in variants or config.pdf_variants:
             target = output_path(config, locale, variant)
-            html = render(
-                edition, layouts, PDF_TEMPLATE, variant=variant, created=created, fonts_url=FONT_DIR.as_uri()
-            )
+            html = render(edition, layouts, PDF_TEMPLATE, variant=variant, created=created, fonts_url=FONT_DIR.as_uri())
             origin = Origin(target.relative_to(config.root).as_posix())
             result = write_pdf(html, layouts / "pdf", variant, [layouts, FONT_DIR], origin)
             problems.extend(result.problems)

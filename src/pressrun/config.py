@@ -116,7 +116,9 @@ def load_config(root: Path) -> Config:
         elif key.choices and not set(value) <= set(key.choices):
             unknown = ", ".join(sorted(set(value) - set(key.choices)))
             problems.error(
-                origin, "bad-choice", f"[tool.pressrun].{name}: unknown {unknown}; expected some of {', '.join(key.choices)}"
+                origin,
+                "bad-choice",
+                f"[tool.pressrun].{name}: unknown {unknown}; expected some of {', '.join(key.choices)}",
             )
         elif name == "languages" and (bad := [v for v in value if not LANGUAGE.test(v)]):
             problems.error(origin, "bad-language", f"[tool.pressrun].languages: {', '.join(bad)} {LANGUAGE.message}")

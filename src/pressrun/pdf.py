@@ -9,15 +9,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import os
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-import os
-import tempfile
 
 import font_source_sans_pro
 import pydyf
@@ -41,6 +40,7 @@ def confine_fonts() -> None:
     )
     os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
     os.environ["PRESSRUN_FONTCONFIG"] = str(FONT_DIR)
+
 
 # What each configured variant asks of WeasyPrint.
 PDF_VARIANTS = {

@@ -8,13 +8,15 @@ designer owns the look in `layouts/` and the translator the labels in `locales/`
 from __future__ import annotations
 
 import gettext
+import traceback
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, pass_context
 from markupsafe import Markup, escape
 
 from . import inline
+from .errors import Level, Origin, Problem, ProblemsFound
 from .localize import Edition
 from .model import BulletList, LeadList, Paragraph, Profile, PullQuote, Quote, Timeline
 
@@ -77,8 +79,23 @@ def render(
     translations: gettext.NullTranslations | None = None,
     **extra: Any,
 ) -> str:
-    """The HTML of `template` (relative to `layouts`) for `edition`."""
+    """The HTML of `template` (relative to `layouts`) for `edition`; a mistake in a
+    template is raised as ProblemsFound at its `path:line`."""
     env = environment(layouts, translations or gettext.NullTranslations())
-    return env.get_template(template).render(
-        edition=edition, publication=edition.publication, parts=edition.parts, lang=edition.language, **extra
-    )
+    try:
+        return env.get_template(template).render(
+            edition=edition, publication=edition.publication, parts=edition.parts, lang=edition.language, **extra
+        )
+    except TemplateError as error:
+        raise ProblemsFound([_template_problem(error, layouts, template)]) from error
+
+
+def _template_problem(error: TemplateError, layouts: Path, template: str) -> Problem:
+    """Where in the layouts a template error happened: the innermost template frame."""
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        path, line = error.filename, error.lineno
+    else:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if str(layouts) in f.filename]
+        path, line = (frames[-1].filename, frames[-1].lineno) if frames else (str(layouts / template), 0)
+    shown = Path(path).resolve().relative_to(layouts.resolve().parent).as_posix()
+    return Problem(Level.ERROR, Origin(shown, line), "template", f"template error: {error.message or error}")

@@ -1,0 +1,94 @@
+"""`pressrun build` on the sample project: outputs, atomic writes, engine warnings, safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from pdfcheck import read_pages
+from pressrun.cli import main
+
+
+def build(project: Path, *options: str) -> int:
+    return main(["--project", str(project), "build", "-q", *options])
+
+
+def outputs(project: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted((project / "build").rglob("*")) if path.is_file()}
+
+
+def test_builds_screen_and_print_pdfs(mini, capsys):
+    assert build(mini) == 0
+    assert sorted(outputs(mini)) == ["publication-print.pdf", "publication.pdf"]
+    text = " ".join(chunk for page in read_pages(mini / "build/en/publication.pdf") for chunk in page.body)
+    assert "Alpha Network (AN)" in text and "Beta Hub" in text
+    assert capsys.readouterr().err == ""
+
+
+def test_same_input_same_bytes(mini, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build(mini) == 0
+    first = outputs(mini)
+    assert build(mini) == 0
+    assert outputs(mini) == first
+    for name in first:
+        metadata = PdfReader(mini / "build/en" / name).metadata
+        assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20231114221320Z", "from SOURCE_DATE_EPOCH"
+
+
+def test_failed_build_leaves_previous_outputs(mini, capsys):
+    assert build(mini) == 0
+    before = outputs(mini)
+    profile = mini / "content/profiles/alpha.yaml"
+    profile.write_text(profile.read_text().replace("name: Alpha Network", "name: [Alpha]"))
+    assert build(mini) == 1
+    assert outputs(mini) == before, "nothing rewritten, no temporary files left"
+    assert "content/profiles/alpha.yaml:1:7: profile.name: expected text" in capsys.readouterr().err
+
+
+def add_to_layout(project: Path, html: str) -> None:
+    template = project / "layouts/pdf/publication.html.j2"
+    template.write_text(template.read_text().replace("</body>", f"{html}\n</body>"))
+
+
+def test_engine_warnings_are_reported_and_strict_fails(mini, capsys):
+    assert build(mini) == 0
+    before = outputs(mini)
+    capsys.readouterr()
+    add_to_layout(mini, '<img src="../icons/no-such-icon.svg" alt="">')
+    assert build(mini, "--strict") == 1
+    err = capsys.readouterr().err
+    assert "build/en/publication.pdf: warning: WeasyPrint: Failed to load image" in err
+    assert "no-such-icon.svg" in err
+    assert outputs(mini) == before, "a strict build with warnings writes nothing"
+    assert build(mini) == 0, "without --strict, warnings are shown but do not fail"
+    assert "no-such-icon.svg" in capsys.readouterr().err
+
+
+def test_nothing_is_fetched_from_the_network_or_outside_the_project(mini, capsys):
+    add_to_layout(mini, '<img src="https://example.org/logo.png" alt=""><img src="file:///etc/hostname" alt="">')
+    assert build(mini, "--variant", "screen") == 0
+    err = capsys.readouterr().err
+    assert "refused to fetch https://example.org/logo.png" in err
+    assert "refused to read /etc/hostname" in err
+
+
+def test_content_cannot_inject_markup(mini):
+    profile = mini / "content/profiles/alpha.yaml"
+    profile.write_text(
+        profile.read_text().replace(
+            "Alpha connects cities.[^one]",
+            "'Alpha <script>alert(1)</script> <b>bold</b> [x](javascript:alert(1)).[^one]'",
+        )
+    )
+    assert build(mini, "--variant", "screen") == 0
+    reader = PdfReader(mini / "build/en/publication.pdf")
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "<script>alert(1)</script>" in text and "<b>bold</b>" in text
+    uris = [
+        annotation.get_object().get("/A", {}).get("/URI")
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+    ]
+    assert not any(uri and "javascript" in uri for uri in uris)

@@ -1,0 +1,213 @@
+"""The English PDF editions, read back: contents, page numbers, outline, text, fonts, boxes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pdfcheck import contents_entries, letters, outline, read_pages
+from pressrun.config import load_config
+from pressrun.content import load
+from pressrun.localize import Edition
+from sourcetext import contact_units, normalize, source_units, tokens
+
+BASENAME = "international-city-networks-directory-2021"
+MM = 72 / 25.4
+
+
+def screen_pdf(project: Path) -> Path:
+    return project / "build" / "en" / f"{BASENAME}.pdf"
+
+
+def print_pdf(project: Path) -> Path:
+    return project / "build" / "en" / f"{BASENAME}-print.pdf"
+
+
+@pytest.fixture(scope="module")
+def pages(built_directory):
+    return read_pages(screen_pdf(built_directory))
+
+
+@pytest.fixture(scope="module")
+def edition(built_directory):
+    from babel import Locale
+
+    return Edition(load(load_config(built_directory).root), Locale("en"))
+
+
+def title_of(profile) -> str:
+    title = str(profile.name)
+    if profile.subtitle:
+        title += f" – {profile.subtitle}"
+    for other in profile.other_names:
+        title += f" – {other.name}"
+    if profile.acronym:
+        title += f" ({profile.acronym})"
+    return title
+
+
+def test_contents_lists_parts_and_profiles_in_edition_order(pages, edition):
+    titles = [title for title, _ in contents_entries(pages, "Contents")]
+    expected = []
+    for part in edition.parts:
+        expected.append(part.title.upper())
+        expected.extend(title_of(profile) for profile in part.profiles)
+    assert titles == expected
+
+
+def test_each_profile_starts_on_the_page_the_contents_gives(pages, edition):
+    entries = dict(contents_entries(pages, "Contents"))
+    assert len(entries) == 2 + 29
+    for profile in edition.profiles():
+        page = pages[entries[title_of(profile)] - 1]
+        assert letters(str(profile.name)) in letters(" ".join(page.titles)), (
+            f"{profile.id}: not titled on page {page.number}"
+        )
+        previous = pages[page.number - 2]
+        assert letters(str(profile.name)) not in letters(" ".join(previous.titles))
+
+
+def test_part_openings_are_on_the_pages_the_contents_gives(pages, edition):
+    entries = dict(contents_entries(pages, "Contents"))
+    for part in edition.parts:
+        page = pages[entries[part.title.upper()] - 1]
+        assert letters(part.title) == letters(" ".join(page.body))
+        assert page.footer == [] and page.header == [], "part openings carry no running header or folio"
+
+
+def test_outline_mirrors_the_contents(built_directory, pages, edition):
+    entries = dict(contents_entries(pages, "Contents"))
+    bookmarks = {title: (page, children) for title, page, children in outline(screen_pdf(built_directory))}
+    for part in edition.parts:
+        page, children = bookmarks[part.title]
+        assert page == entries[part.title.upper()]
+        assert children == [(title_of(p), entries[title_of(p)]) for p in part.profiles]
+
+
+def test_running_folios_and_headers(pages, edition):
+    entries = dict(contents_entries(pages, "Contents"))
+    assert pages[0].footer == [] and pages[0].header == [], "the cover has no folio"
+    for profile in edition.profiles():
+        page = pages[entries[title_of(profile)] - 1]
+        assert page.footer == [str(page.number)]
+        if page.number % 2:  # right-hand pages name the current profile
+            running = f"{profile.name} ({profile.acronym})" if profile.acronym else str(profile.name)
+            assert letters(" ".join(page.header)) == letters(running)
+
+
+def test_every_source_sentence_is_in_the_pdf(pages, edition):
+    """Prose word for word (letters and digits, so hyphenation and line breaks do not
+    matter); contact lines word by word, since the layout adds labels and joins."""
+    text = (
+        letters(" ".join(chunk for page in pages for chunk in page.body))
+        + " "
+        + letters(" ".join(chunk for page in pages for chunk in page.footnotes))
+    )
+    words = {letters(word) for page in pages for chunk in page.body + page.footnotes for word in chunk.split()}
+    from_contacts = contact_units(edition.directory)
+    missing = []
+    for line, sentence in source_units():
+        if any(letters(normalize(sentence, keep_scheme=keep)) in text for keep in (False, True)):
+            continue
+        if sentence in from_contacts and {letters(token) for token in tokens(sentence)} <= words:
+            continue
+        missing.append(f"directory-2021.txt:{line}: {sentence}")
+    assert not missing, "source sentences not found in the PDF:\n" + "\n".join(missing)
+
+
+def test_footnotes_are_numbered_through_the_publication(pages):
+    numbers = []
+    for page in pages:
+        for chunk in page.footnotes:
+            head = chunk.strip().split(".", 1)[0]
+            if head.isdigit():
+                numbers.append(int(head))
+    assert numbers == list(range(1, 7))
+
+
+def embedded_fonts(path: Path) -> set[tuple[str, bool]]:
+    fonts = set()
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts.add((str(font["/BaseFont"]).split("+", 1)[-1], embedded))
+    return fonts
+
+
+@pytest.mark.parametrize("variant", [screen_pdf, print_pdf])
+def test_only_the_pinned_fonts_all_embedded(built_directory, variant):
+    fonts = embedded_fonts(variant(built_directory))
+    assert fonts, "no fonts found"
+    assert all(embedded for _, embedded in fonts)
+    assert {name.split("-Pro")[0] for name, _ in fonts} == {"Source-Sans"}
+
+
+def box(page, name):
+    return [float(value) for value in page[name]]
+
+
+def test_print_variant_has_trim_and_bleed_boxes_3mm_apart(built_directory):
+    reader = PdfReader(print_pdf(built_directory))
+    for page in reader.pages:
+        trim, bleed = box(page, "/TrimBox"), box(page, "/BleedBox")
+        assert trim[2] - trim[0] == pytest.approx(210 * MM, abs=0.01)
+        assert trim[3] - trim[1] == pytest.approx(297 * MM, abs=0.01)
+        for trim_edge, bleed_edge in zip(trim, bleed, strict=True):
+            assert abs(trim_edge - bleed_edge) == pytest.approx(3 * MM, abs=0.01)
+    assert reader.metadata.get("/Trapped") == "/False"
+    assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in (
+        reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    )
+    (intent,) = reader.trailer["/Root"]["/OutputIntents"]
+    assert intent.get_object()["/S"] == "/GTS_PDFX"
+    assert intent.get_object()["/DestOutputProfile"].get_object()["/N"] == 4, "a CMYK output profile"
+
+
+def test_screen_variant_has_no_bleed_and_is_tagged(built_directory):
+    reader = PdfReader(screen_pdf(built_directory))
+    for page in reader.pages:
+        assert box(page, "/MediaBox") == pytest.approx([0, 0, 210 * MM, 297 * MM], abs=0.01)
+        if "/BleedBox" in page:
+            assert box(page, "/BleedBox") == box(page, "/MediaBox")
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+
+
+def test_metadata(built_directory):
+    metadata = PdfReader(screen_pdf(built_directory)).metadata
+    assert metadata.title == "International City Networks Directory 2021"
+    assert metadata.author == "Geneva Cities Hub"
+    assert metadata.subject == "In Focus: SDG 11 Day, 6 October 2021, Geneva"
+    assert metadata["/CreationDate"] == "D:20211006000000Z"
+
+
+def test_links_internal_and_external(built_directory):
+    reader = PdfReader(screen_pdf(built_directory))
+    uris, internal = set(), 0
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            action = annotation.get("/A", {})
+            if action.get("/URI"):
+                uris.add(str(action["/URI"]))
+            elif "/Dest" in annotation or action.get("/S") == "/GoTo":
+                internal += 1
+    assert internal >= 31, "every contents line links to its page"
+    assert "https://www.genevacitieshub.org" in uris
+    assert "mailto:info@genevacitieshub.org" in uris
+
+
+def test_building_twice_gives_the_same_bytes(built_directory):
+    from pressrun.cli import main
+
+    files = [screen_pdf(built_directory), print_pdf(built_directory)]
+    before = [path.read_bytes() for path in files]
+    assert main(["--project", str(built_directory), "build", "--strict", "-q"]) == 0
+    assert [path.read_bytes() for path in files] == before
