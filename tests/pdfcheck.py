@@ -19,6 +19,7 @@ class PageText:
     body: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
 
@@ -40,7 +41,7 @@ def read_pages(path) -> list[PageText]:
             elif y_mm > BODY_BOTTOM_MM:
                 text.footer.append(chunk)
             elif points < 7:
-                return  # a footnote call: its number is not part of the sentence
+                text.calls.append(chunk.strip())  # a footnote call, kept out of the sentence
             elif points <= 8.05:
                 text.footnotes.append(chunk)
             else:

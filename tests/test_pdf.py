@@ -117,13 +117,12 @@ def test_every_source_sentence_is_in_the_pdf(pages, edition):
     assert not missing, "source sentences not found in the PDF:\n" + "\n".join(missing)
 
 
-def test_footnotes_are_numbered_through_the_publication(pages):
+def test_footnotes_are_numbered_through_the_publication_at_the_foot_of_their_page(pages):
     numbers = []
     for page in pages:
-        for chunk in page.footnotes:
-            head = chunk.strip().split(".", 1)[0]
-            if head.isdigit():
-                numbers.append(int(head))
+        on_page = [int(head) for chunk in page.footnotes if (head := chunk.strip().split(".", 1)[0]).isdigit()]
+        assert [int(call) for call in page.calls] == on_page, f"page {page.number}: calls and notes differ"
+        numbers += on_page
     assert numbers == list(range(1, 7))
 
 
