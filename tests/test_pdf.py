@@ -17,51 +17,68 @@ BASENAME = "international-city-networks-directory-2021"
 MM = 72 / 25.4
 
 
-def screen_pdf(project: Path) -> Path:
-    return project / "build" / "en" / f"{BASENAME}.pdf"
+CONTENTS_HEADING = {"en": "Contents", "fr": "Sommaire"}
 
 
-def print_pdf(project: Path) -> Path:
-    return project / "build" / "en" / f"{BASENAME}-print.pdf"
+def screen_pdf(project: Path, language: str = "en") -> Path:
+    return project / "build" / language / f"{BASENAME}.pdf"
+
+
+def print_pdf(project: Path, language: str = "en") -> Path:
+    return project / "build" / language / f"{BASENAME}-print.pdf"
+
+
+@pytest.fixture(scope="module", params=["en", "fr"])
+def language(request) -> str:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def pages(built_directory):
-    return read_pages(screen_pdf(built_directory))
+def pages(built_directory, language):
+    return read_pages(screen_pdf(built_directory, language))
 
 
 @pytest.fixture(scope="module")
-def edition(built_directory):
+def edition(built_directory, language):
     from babel import Locale
 
-    return Edition(load(load_config(built_directory).root), Locale("en"))
+    from pressrun.build import load_catalogs
+
+    config = load_config(built_directory)
+    return Edition(load(config.root), Locale(language), load_catalogs(config, language))
 
 
-def title_of(profile) -> str:
+@pytest.fixture(scope="module")
+def contents(pages, language) -> dict[str, int]:
+    return dict(contents_entries(pages, CONTENTS_HEADING[language]))
+
+
+def title_of(profile, language: str = "en") -> str:
     title = str(profile.name)
     if profile.subtitle:
         title += f" – {profile.subtitle}"
     for other in profile.other_names:
-        title += f" – {other.name}"
+        if other.lang != language:
+            title += f" – {other.name}"
     if profile.acronym:
         title += f" ({profile.acronym})"
     return title
 
 
-def test_contents_lists_parts_and_profiles_in_edition_order(pages, edition):
-    titles = [title for title, _ in contents_entries(pages, "Contents")]
+def test_contents_lists_parts_and_profiles_in_edition_order(pages, edition, language):
+    titles = [title for title, _ in contents_entries(pages, CONTENTS_HEADING[language])]
     expected = []
     for part in edition.parts:
         expected.append(part.title.upper())
-        expected.extend(title_of(profile) for profile in part.profiles)
+        expected.extend(title_of(profile, edition.language) for profile in part.profiles)
     assert titles == expected
 
 
-def test_each_profile_starts_on_the_page_the_contents_gives(pages, edition):
-    entries = dict(contents_entries(pages, "Contents"))
+def test_each_profile_starts_on_the_page_the_contents_gives(pages, edition, contents):
+    entries = contents
     assert len(entries) == 2 + 29
     for profile in edition.profiles():
-        page = pages[entries[title_of(profile)] - 1]
+        page = pages[entries[title_of(profile, edition.language)] - 1]
         assert letters(str(profile.name)) in letters(" ".join(page.titles)), (
             f"{profile.id}: not titled on page {page.number}"
         )
@@ -69,35 +86,41 @@ def test_each_profile_starts_on_the_page_the_contents_gives(pages, edition):
         assert letters(str(profile.name)) not in letters(" ".join(previous.titles))
 
 
-def test_part_openings_are_on_the_pages_the_contents_gives(pages, edition):
-    entries = dict(contents_entries(pages, "Contents"))
+def test_part_openings_are_on_the_pages_the_contents_gives(pages, edition, contents):
+    entries = contents
     for part in edition.parts:
         page = pages[entries[part.title.upper()] - 1]
         assert letters(part.title) == letters(" ".join(page.body))
         assert page.footer == [] and page.header == [], "part openings carry no running header or folio"
 
 
-def test_outline_mirrors_the_contents(built_directory, pages, edition):
-    entries = dict(contents_entries(pages, "Contents"))
-    bookmarks = {title: (page, children) for title, page, children in outline(screen_pdf(built_directory))}
+def test_outline_mirrors_the_contents(built_directory, edition, contents, language):
+    entries = contents
+    bookmarks = {title: (page, children) for title, page, children in outline(screen_pdf(built_directory, language))}
     for part in edition.parts:
         page, children = bookmarks[part.title]
         assert page == entries[part.title.upper()]
-        assert children == [(title_of(p), entries[title_of(p)]) for p in part.profiles]
+        assert children == [
+            (title_of(p, edition.language), entries[title_of(p, edition.language)]) for p in part.profiles
+        ]
 
 
-def test_running_folios_and_headers(pages, edition):
-    entries = dict(contents_entries(pages, "Contents"))
+def test_running_folios_and_headers(pages, edition, contents):
+    entries = contents
     assert pages[0].footer == [] and pages[0].header == [], "the cover has no folio"
     for profile in edition.profiles():
-        page = pages[entries[title_of(profile)] - 1]
+        page = pages[entries[title_of(profile, edition.language)] - 1]
         assert page.footer == [str(page.number)]
         if page.number % 2:  # right-hand pages name the current profile
             running = f"{profile.name} ({profile.acronym})" if profile.acronym else str(profile.name)
             assert letters(" ".join(page.header)) == letters(running)
 
 
-def test_every_source_sentence_is_in_the_pdf(pages, edition):
+def test_every_source_sentence_is_in_the_english_pdf(built_directory):
+    from babel import Locale
+
+    pages = read_pages(screen_pdf(built_directory, "en"))
+    edition = Edition(load(load_config(built_directory).root), Locale("en"))
     """Prose word for word (letters and digits, so hyphenation and line breaks do not
     matter); contact lines word by word, since the layout adds labels and joins."""
     text = (
@@ -139,8 +162,8 @@ def embedded_fonts(path: Path) -> set[tuple[str, bool]]:
 
 
 @pytest.mark.parametrize("variant", [screen_pdf, print_pdf])
-def test_only_the_pinned_fonts_all_embedded(built_directory, variant):
-    fonts = embedded_fonts(variant(built_directory))
+def test_only_the_pinned_fonts_all_embedded(built_directory, variant, language):
+    fonts = embedded_fonts(variant(built_directory, language))
     assert fonts, "no fonts found"
     assert all(embedded for _, embedded in fonts)
     assert {name.split("-Pro")[0] for name, _ in fonts} == {"Source-Sans"}
@@ -150,8 +173,8 @@ def box(page, name):
     return [float(value) for value in page[name]]
 
 
-def test_print_variant_has_trim_and_bleed_boxes_3mm_apart(built_directory):
-    reader = PdfReader(print_pdf(built_directory))
+def test_print_variant_has_trim_and_bleed_boxes_3mm_apart(built_directory, language):
+    reader = PdfReader(print_pdf(built_directory, language))
     for page in reader.pages:
         trim, bleed = box(page, "/TrimBox"), box(page, "/BleedBox")
         assert trim[2] - trim[0] == pytest.approx(210 * MM, abs=0.01)
@@ -167,8 +190,8 @@ def test_print_variant_has_trim_and_bleed_boxes_3mm_apart(built_directory):
     assert intent.get_object()["/DestOutputProfile"].get_object()["/N"] == 4, "a CMYK output profile"
 
 
-def test_screen_variant_has_no_bleed_and_is_tagged(built_directory):
-    reader = PdfReader(screen_pdf(built_directory))
+def test_screen_variant_has_no_bleed_and_is_tagged(built_directory, language):
+    reader = PdfReader(screen_pdf(built_directory, language))
     for page in reader.pages:
         assert box(page, "/MediaBox") == pytest.approx([0, 0, 210 * MM, 297 * MM], abs=0.01)
         if "/BleedBox" in page:
@@ -176,7 +199,7 @@ def test_screen_variant_has_no_bleed_and_is_tagged(built_directory):
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
-    assert root["/Lang"] == "en"
+    assert root["/Lang"] == language
 
 
 def test_metadata(built_directory):
@@ -206,7 +229,61 @@ def test_links_internal_and_external(built_directory):
 def test_building_twice_gives_the_same_bytes(built_directory):
     from pressrun.cli import main
 
-    files = [screen_pdf(built_directory), print_pdf(built_directory)]
+    files = [variant(built_directory, language) for variant in (screen_pdf, print_pdf) for language in ("en", "fr")]
     before = [path.read_bytes() for path in files]
     assert main(["--project", str(built_directory), "build", "--strict", "-q"]) == 0
     assert [path.read_bytes() for path in files] == before
+
+
+# Proper names of projects, programmes, people and organisations that the French edition keeps.
+PROPER_NAMES = {
+    "Hot Pink Paper Municipal Campaign.",
+    "Emergency Governance Initiative.",
+    "Cities for Global Health.",
+    "Metropolis City Managers.",
+    "Resilient Cities Shaping a Digital World.",
+    "DR KELLY HENNING, BLOOMBERG PHILANTHROPIES",
+    "© Geneva Cities Hub, 2021",
+}
+
+
+def organisation_names(directory) -> set[str]:
+    """Each organisation's name lines as the source prints them: proper names, and found in
+    web addresses whatever the language."""
+    names = {letters(directory.publication.publisher.name)}
+    for profile in directory.profiles.values():
+        for name in (profile.name, *(other.name for other in profile.other_names)):
+            names.add(letters(name))
+            if profile.acronym:
+                names.add(letters(f"{name} ({profile.acronym})"))
+    return names
+
+
+def test_the_french_pdf_has_no_english_sentence_from_the_source(built_directory):
+    from babel import Locale
+
+    pages = read_pages(screen_pdf(built_directory, "fr"))
+    text = letters(" ".join(chunk for page in pages for chunk in page.body + page.footnotes))
+    edition = Edition(load(load_config(built_directory).root), Locale("en"))
+    from_contacts = contact_units(edition.directory)
+    names = organisation_names(edition.directory)
+    english = [
+        f"directory-2021.txt:{line}: {sentence}"
+        for line, sentence in source_units()
+        if sentence not in from_contacts
+        and sentence not in PROPER_NAMES
+        and letters(normalize(sentence)) not in names
+        and len(sentence.split()) >= 3
+        and letters(normalize(sentence)) in text
+    ]
+    assert not english, "English sentences in the French edition:\n" + "\n".join(english)
+
+
+def test_french_edition_uses_french_locale_data_and_typography(built_directory):
+    pages = read_pages(screen_pdf(built_directory, "fr"))
+    cover = " ".join(pages[0].body)
+    assert "6 OCTOBRE 2021" in cover and "GENÈVE, SUISSE" in cover
+    body = " ".join(chunk for page in pages for chunk in page.body)
+    assert "Belgique" in body and "Suisse" in body and "États-Unis" in body
+    assert "\u202f»" in body and "«\u202f" in body, "guillemets with narrow no-break spaces"
+    assert "\u00a0:" in body

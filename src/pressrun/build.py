@@ -7,8 +7,7 @@ outputs stay in place.
 
 from __future__ import annotations
 
-import datetime
-import os
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +16,8 @@ from babel import Locale
 from .config import Config
 from .content import load
 from .errors import Level, Origin, Problem, ProblemsFound
-from .localize import Edition
-from .output import write_atomically
+from .localize import Catalogs, Edition
+from .output import build_date, write_atomically
 from .pdf import FONT_DIR, write_pdf
 from .render import render
 
@@ -37,40 +36,55 @@ class BuildResult:
     problems: tuple[Problem, ...]
 
 
-def build_date(event_date: datetime.date) -> datetime.datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else the event's date: never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
-        except ValueError as error:
-            raise ProblemsFound(
-                [Problem(Level.ERROR, Origin("SOURCE_DATE_EPOCH"), "bad-epoch", f"not a Unix time: {epoch!r}")]
-            ) from error
-    return datetime.datetime.combine(event_date, datetime.time(), tzinfo=datetime.UTC)
-
-
 def output_path(config: Config, locale: str, variant: str) -> Path:
     suffix = "" if variant == "screen" else f"-{variant}"
     return config.output_dir / locale / f"{config.basename}{suffix}.pdf"
 
 
-def build(config: Config, *, strict: bool = False, variants: tuple[str, ...] | None = None) -> BuildResult:
-    """Build every configured edition; raise ProblemsFound (writing nothing) on errors."""
+def load_catalogs(config: Config, language: str) -> Catalogs:
+    """The language's content and layout catalogs (a missing file gives None)."""
+    from .catalogs import catalog_path, read_catalog
+
+    return Catalogs(
+        content=read_catalog(config, language, "content"),
+        layouts=read_catalog(config, language, "layouts"),
+        content_path=catalog_path(config, language, "content").relative_to(config.root).as_posix(),
+        layouts_path=catalog_path(config, language, "layouts").relative_to(config.root).as_posix(),
+    )
+
+
+def build(
+    config: Config,
+    *,
+    strict: bool = False,
+    allow_untranslated: bool = False,
+    variants: tuple[str, ...] | None = None,
+) -> BuildResult:
+    """Build every configured edition; raise ProblemsFound (writing nothing) on errors.
+    Untranslated or fuzzy messages are errors unless `allow_untranslated`: then the
+    source text stands in, marked with its language, and each gap is a warning."""
     directory = load(config.root, config.content)
     created = build_date(directory.publication.event.date).strftime("%Y-%m-%dT%H:%M:%SZ")
     layouts = config.root / config.layouts
+    level = Level.WARNING if allow_untranslated else Level.ERROR
+    editions = [
+        Edition(directory, Locale.parse(language), load_catalogs(config, language)) for language in config.languages
+    ]
+    # Translation gaps known before layout fail the build before the slow part.
+    problems: list[Problem] = [dataclasses.replace(gap, level=level) for edition in editions for gap in edition.gaps]
+    if not allow_untranslated and problems:
+        raise ProblemsFound(problems)
     pending: list[tuple[Path, bytes, int]] = []
-    problems: list[Problem] = []
-    for locale in config.languages:
-        edition = Edition(directory, Locale.parse(locale))
+    for edition in editions:
+        known_gaps = len(edition.gaps)
         for variant in variants or config.pdf_variants:
-            target = output_path(config, locale, variant)
+            target = output_path(config, edition.language, variant)
             html = render(edition, layouts, PDF_TEMPLATE, variant=variant, created=created, fonts_url=FONT_DIR.as_uri())
             origin = Origin(target.relative_to(config.root).as_posix())
             result = write_pdf(html, layouts / "pdf", variant, [layouts, FONT_DIR], origin)
             problems.extend(result.problems)
             pending.append((target, result.data, result.pages))
+        problems.extend(dataclasses.replace(gap, level=level) for gap in edition.gaps[known_gaps:])
     failing = [p for p in problems if p.level is Level.ERROR or strict]
     if failing:
         raise ProblemsFound(problems)

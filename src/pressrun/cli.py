@@ -32,7 +32,12 @@ def _build(args: argparse.Namespace) -> int:
 
     config = load_config(args.project)
     started = time.perf_counter()
-    result = build(config, strict=args.strict, variants=tuple(args.variant) if args.variant else None)
+    result = build(
+        config,
+        strict=args.strict,
+        allow_untranslated=args.allow_untranslated,
+        variants=tuple(args.variant) if args.variant else None,
+    )
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if not args.quiet:
@@ -40,6 +45,48 @@ def _build(args: argparse.Namespace) -> int:
             print(f"wrote {built.path.relative_to(config.root)} ({built.pages} pages)")
         warnings = f", {len(result.problems)} warning(s)" if result.problems else ""
         print(f"built {len(result.files)} file(s) in {time.perf_counter() - started:.1f} s{warnings}")
+    return EXIT_OK
+
+
+def _i18n(args: argparse.Namespace) -> int:
+    from . import catalogs
+
+    config = load_config(args.project)
+    source_language = load(config.root, config.content).publication.language
+    if args.action == "extract":
+        for domain, changed in catalogs.extract(config).items():
+            path = catalogs.template_path(config, domain).relative_to(config.root)
+            print(f"{path}: {'updated' if changed else 'unchanged'}")
+    elif args.action == "update":
+        written = catalogs.update(config, source_language)
+        for path in written:
+            print(f"{path.relative_to(config.root)}: updated")
+        if not written:
+            print("catalogs already up to date")
+    elif args.action == "compile":
+        written, problems = catalogs.compile_catalogs(config, source_language)
+        problems.raise_if_errors()
+        for path in written:
+            print(f"wrote {path.relative_to(config.root)}")
+    else:
+        return _i18n_status(config, source_language, args.min_translated)
+    return EXIT_OK
+
+
+def _i18n_status(config, source_language: str, minimum: float | None) -> int:
+    from . import catalogs
+
+    below = False
+    print(f"{'language':<9}{'domain':<10}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}{'done':>8}")
+    for item in catalogs.status(config, source_language):
+        print(
+            f"{item.language:<9}{item.domain:<10}{item.translated:>11}{item.fuzzy:>7}"
+            f"{item.untranslated:>14}{item.percent:>7.1f}%"
+        )
+        below = below or (minimum is not None and item.percent < minimum)
+    if below:
+        print(f"translation below {minimum:g}% in at least one catalog", file=sys.stderr)
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 
@@ -70,8 +117,27 @@ def parser() -> argparse.ArgumentParser:
         choices=PDF_VARIANT_NAMES,
         help="build only this PDF variant (repeatable; default: the configured pdf_variants)",
     )
+    build.add_argument(
+        "--allow-untranslated",
+        action="store_true",
+        help="show the source text where a translation is missing or fuzzy (marked with its language) instead of failing",
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     build.set_defaults(run=_build)
+    i18n = commands.add_parser("i18n", help="translation catalogs: extract, update, compile, status")
+    i18n.add_argument(
+        "action",
+        choices=["extract", "update", "compile", "status"],
+        help="extract: write locales/<domain>.pot; update: merge templates into each language's .po; "
+        "compile: check catalogs and write .mo files; status: translated, fuzzy, untranslated per catalog",
+    )
+    i18n.add_argument(
+        "--min-translated",
+        type=float,
+        metavar="PERCENT",
+        help="with status: exit 1 if any catalog is translated below PERCENT",
+    )
+    i18n.set_defaults(run=_i18n)
     reference = commands.add_parser("reference", help="print the content format reference (Markdown)")
     reference.set_defaults(run=_reference)
     return main

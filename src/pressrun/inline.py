@@ -61,15 +61,24 @@ def plain(text: str) -> str:
     return "".join(parts)
 
 
-def to_html(text: str, footnote_marker: Callable[[str], str] | None = None) -> str:
-    """HTML for `text`; `footnote_marker(id)` returns the (already safe) HTML of a call."""
+def to_html(
+    text: str,
+    footnote_marker: Callable[[str], str] | None = None,
+    typography: Callable[[str], str] | None = None,
+) -> str:
+    """HTML for `text`; `footnote_marker(id)` returns the (already safe) HTML of a call,
+    and `typography` is applied to running text (not to link texts, which are addresses)."""
     md = parser()
     rendered: list[str] = []
+    in_link = 0
     for token in tokens(text):
         if token.type == "footnote_call":
             rendered.append(footnote_marker(token.meta["id"]) if footnote_marker else "")
-        else:
-            rendered.append(md.renderer.renderInline([token], md.options, {}))
+            continue
+        in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+        if token.type == "text" and typography and not in_link:
+            token = token.copy(content=typography(token.content))
+        rendered.append(md.renderer.renderInline([token], md.options, {}))
     return "".join(rendered)
 
 

@@ -7,7 +7,6 @@ designer owns the look in `layouts/` and the translator the labels in `locales/`
 
 from __future__ import annotations
 
-import gettext
 import traceback
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,8 @@ def block_kind(block: object) -> str:
 
 @pass_context
 def _inline_filter(context: Any, text: str, profile: Profile | None = None) -> Markup:
-    """Inline Markdown to HTML; footnote calls become the layout's `footnote` macro."""
+    """Inline Markdown to HTML in the edition's typography; footnote calls become the
+    layout's `footnote` macro; a text shown untranslated is marked with its language."""
     edition: Edition = context["edition"]
     footnote = context.get("footnote")
 
@@ -44,17 +44,31 @@ def _inline_filter(context: Any, text: str, profile: Profile | None = None) -> M
         if profile is None or footnote is None:
             return ""
         number = edition.footnote_numbers[(profile.id, footnote_id)]
-        body = Markup(inline.to_html(profile.footnotes[footnote_id]))
-        return str(footnote(number, body))
+        note = profile.footnotes[footnote_id]
+        return str(footnote(number, _mark_fallback(note, Markup(inline.to_html(note, typography=edition.typography)))))
 
-    return Markup(inline.to_html(str(text), marker))
+    html = Markup(inline.to_html(str(text), marker, typography=edition.typography))
+    return _mark_fallback(text, html)
+
+
+def _mark_fallback(text: Any, html: Markup) -> Markup:
+    language = getattr(text, "fallback_lang", None)
+    if not language:
+        return html
+    return Markup('<span lang="{}" class="untranslated">{}</span>').format(language, html)
 
 
 def _plain_filter(text: str) -> str:
     return inline.plain(str(text))
 
 
-def environment(layouts: Path, translations: gettext.NullTranslations) -> Environment:
+def environment(layouts: Path, edition: Edition) -> Environment:
+    def finalize(value: Any) -> Any:
+        # Every {{ value }} that is not already HTML is set in the edition's typography.
+        if isinstance(value, str) and not isinstance(value, Markup):
+            return _mark_fallback(value, escape(edition.typography(value)))
+        return value
+
     env = Environment(
         loader=FileSystemLoader(str(layouts)),
         autoescape=True,
@@ -63,8 +77,13 @@ def environment(layouts: Path, translations: gettext.NullTranslations) -> Enviro
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
-    env.install_gettext_translations(translations, newstyle=True)
+    env.install_gettext_callables(
+        gettext=edition.gettext,
+        ngettext=lambda singular, plural, n: edition.gettext(singular if n == 1 else plural),
+        newstyle=True,
+    )
     env.filters["inline"] = _inline_filter
     env.filters["plain"] = _plain_filter
     env.globals["block_kind"] = block_kind
@@ -72,16 +91,10 @@ def environment(layouts: Path, translations: gettext.NullTranslations) -> Enviro
     return env
 
 
-def render(
-    edition: Edition,
-    layouts: Path,
-    template: str,
-    translations: gettext.NullTranslations | None = None,
-    **extra: Any,
-) -> str:
+def render(edition: Edition, layouts: Path, template: str, **extra: Any) -> str:
     """The HTML of `template` (relative to `layouts`) for `edition`; a mistake in a
     template is raised as ProblemsFound at its `path:line`."""
-    env = environment(layouts, translations or gettext.NullTranslations())
+    env = environment(layouts, edition)
     try:
         return env.get_template(template).render(
             edition=edition, publication=edition.publication, parts=edition.parts, lang=edition.language, **extra

@@ -25,18 +25,21 @@ from .errors import Origin, Problems
 
 
 class Text(str):
-    """A string from the content that remembers where it was written."""
+    """A string from the content that remembers where it was written and, when it is shown
+    in an edition of another language because its translation is missing, its language."""
 
     origin: Origin
+    fallback_lang: str | None
 
-    def __new__(cls, value: str, origin: Origin) -> Text:
+    def __new__(cls, value: str, origin: Origin, fallback_lang: str | None = None) -> Text:
         text = super().__new__(cls, value)
         text.origin = origin
+        text.fallback_lang = fallback_lang
         return text
 
     def __reduce__(self):
         # Keep the origin when texts cross process boundaries.
-        return (Text, (str(self), self.origin))
+        return (Text, (str(self), self.origin, self.fallback_lang))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,68 @@
+"""The translatable texts of the model, found through the field declarations.
+
+`texts(obj)` lists them with their path (e.g. `sections[2].blocks[1].items[3].text`)
+and translator comment, for the catalogs; `replace_texts(obj, fn)` returns a copy of
+the model with each of them replaced, for localization. Both walk the same way, so
+what is extracted is exactly what is translated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .schema import Text
+
+
+@dataclass(frozen=True)
+class Translatable:
+    path: str
+    text: Text
+    comment: str
+
+
+def _is_model(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _walk(value: Any, path: str, comment: str | None, visit: Callable[[str, Text, str], Text]) -> Any:
+    """Rebuild `value`, passing every translatable Text (and its path) through `visit`."""
+    if isinstance(value, Text):
+        return visit(path, value, comment) if comment else value
+    if isinstance(value, tuple):
+        return tuple(_walk(item, f"{path}[{index}]", comment, visit) for index, item in enumerate(value, 1))
+    if isinstance(value, dict):
+        return {key: _walk(item, f"{path}.{key}" if path else key, comment, visit) for key, item in value.items()}
+    if _is_model(value):
+        changes = {}
+        for field in dataclasses.fields(value):
+            if field.metadata.get("internal"):
+                continue
+            child = getattr(value, field.name)
+            child_path = f"{path}.{field.name}" if path else field.name
+            # Texts are translatable where their field declares a translator comment;
+            # nested model objects carry their own declarations.
+            new = _walk(child, child_path, field.metadata.get("translate"), visit)
+            if new is not child:
+                changes[field.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def texts(obj: Any) -> Iterator[Translatable]:
+    """Every translatable text of `obj`, in reading order."""
+    found: list[Translatable] = []
+
+    def collect(path: str, text: Text, comment: str) -> Text:
+        found.append(Translatable(path, text, comment))
+        return text
+
+    _walk(obj, "", None, collect)
+    return iter(found)
+
+
+def replace_texts(obj: Any, replace: Callable[[Translatable], Text]) -> Any:
+    """A copy of `obj` with each translatable text replaced by `replace(translatable)`."""
+    return _walk(obj, "", None, lambda path, text, comment: replace(Translatable(path, text, comment)))
