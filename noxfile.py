@@ -1,4 +1,4 @@
-"""Developer sessions: `nox -s tests`, `nox -s lint`, `nox -s build`, `nox -s check`."""
+"""Developer sessions: `nox -s tests`, `nox -s lint`, `nox -s build`, `nox -s i18n`, `nox -s check`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,15 @@ def build(session: nox.Session) -> None:
     """Build every configured edition into build/ (strict: warnings fail)."""
     session.install("-e", ".")
     session.run("pressrun", "build", "--strict", *session.posargs)
+
+
+@nox.session
+def i18n(session: nox.Session) -> None:
+    """Extract the message templates and update every language's catalogs."""
+    session.install("-e", ".")
+    session.run("pressrun", "i18n", "extract")
+    session.run("pressrun", "i18n", "update")
+    session.run("pressrun", "i18n", "status")
 
 
 @nox.session

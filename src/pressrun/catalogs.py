@@ -20,7 +20,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import denormalize, normalize, read_po, write_po
 
 from .config import Config
 from .content import load
@@ -46,11 +46,24 @@ def translated_languages(config: Config, source_language: str) -> list[str]:
     return [language for language in config.languages if language != source_language]
 
 
+# Used when pyproject.toml has no `[[tool.babel.mappings]]` (which `pybabel` needs).
+DEFAULT_MAPPINGS = (
+    {"method": "pressrun", "pattern": "**.yaml"},
+    {
+        "method": "jinja2",
+        "pattern": "**.j2",
+        "extensions": "jinja2.ext.i18n",
+        "trim_blocks": "true",
+        "lstrip_blocks": "true",
+    },
+)
+
+
 def _mappings(config: Config) -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
     """Babel's method map and options map, from `[[tool.babel.mappings]]` in pyproject.toml."""
     table = tomllib.loads((config.root / "pyproject.toml").read_text(encoding="utf-8"))
     method_map, options_map = [], {}
-    for entry in table.get("tool", {}).get("babel", {}).get("mappings", []):
+    for entry in table.get("tool", {}).get("babel", {}).get("mappings", DEFAULT_MAPPINGS):
         entry = dict(entry)
         method, patterns = entry.pop("method"), entry.pop("pattern")
         for pattern in [patterns] if isinstance(patterns, str) else patterns:
@@ -67,6 +80,11 @@ def _header(catalog: Catalog, config: Config, when: datetime.datetime) -> Catalo
     catalog.creation_date = when
     catalog.revision_date = when
     catalog.last_translator = "pressrun translators"
+    # No year in the header comment: a template changes only when its messages do.
+    catalog.header_comment = (
+        f"# Messages of {config.basename}.\n"
+        "# Written by `pressrun i18n extract` and `pressrun i18n update`; translate in the .po files."
+    )
     return catalog
 
 
@@ -92,9 +110,20 @@ def extract_templates(config: Config) -> dict[str, Catalog]:
 
 
 def serialize(catalog: Catalog, previous: bool = False) -> bytes:
+    """The catalog as PO bytes; with `previous`, fuzzy entries show the text they were
+    translated from (`#| msgid`), written here because Babel 2.x wraps long ones into
+    lines that gettext cannot read."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, include_previous=previous, omit_header=False)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=76, include_previous=False, omit_header=False)
+    text = buffer.getvalue().decode("utf-8")
+    if previous:
+        for message in catalog:
+            if message.id and message.previous_id:
+                anchor = f"msgctxt {normalize(message.context, width=76)}\n" if message.context else None
+                anchor = anchor or f"msgid {normalize(message.id, width=76)}\n"
+                lines = f"msgid {normalize(message.previous_id[0], width=76)}".split("\n")
+                text = text.replace(anchor, "".join(f"#| {line}\n" for line in lines) + anchor, 1)
+    return text.encode("utf-8")
 
 
 def _without_dates(data: bytes) -> bytes:
@@ -129,19 +158,21 @@ def merge(catalog: Catalog, template: Catalog) -> Catalog:
     by_text = {message.id: message for message in stale}
     by_context = {message.context: message for message in stale}
     previous: dict[str, str] = {}
-    for message in template:
-        if not message.id or not message.context or catalog.get(message.id, message.context) is not None:
-            continue
-        old = by_text.pop(message.id, None)
-        fuzzy = False
-        if old is None:
-            old = by_context.get(message.context)
-            if old is None or old.id not in by_text:
-                continue
+    moves: list[tuple[Message, Message, bool]] = []
+    pending = [m for m in template if m.id and m.context and catalog.get(m.id, m.context) is None]
+    for message in list(pending):  # first the texts that only moved
+        if message.id in by_text:
+            moves.append((message, by_text.pop(message.id), False))
+            pending.remove(message)
+    for message in pending:  # then the texts that changed in place
+        old = by_context.get(message.context)
+        if old is not None and old.id in by_text:
             by_text.pop(old.id)
-            fuzzy = True
+            moves.append((message, old, True))
             previous[message.context] = old.id
+    for _, old, _ in moves:
         catalog.delete(old.id, old.context)
+    for message, old, fuzzy in moves:
         flags = {*old.flags, "fuzzy"} if fuzzy else set(old.flags)
         catalog.add(
             message.id,
@@ -151,10 +182,14 @@ def merge(catalog: Catalog, template: Catalog) -> Catalog:
             user_comments=old.user_comments,
             context=message.context,
         )
+    # Babel keeps the previous text only for its own fuzzy matches: keep ours too.
+    kept = {(m.id, m.context): m.previous_id for m in catalog if m.id and m.fuzzy and m.previous_id}
     catalog.update(template, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=True)
     for message in catalog:
         if message.context in previous:
             message.previous_id = [previous[message.context]]
+        elif message.fuzzy and (message.id, message.context) in kept:
+            message.previous_id = kept[(message.id, message.context)]
     return catalog
 
 
@@ -167,8 +202,7 @@ def update(config: Config, source_language: str) -> list[Path]:
         for language in translated_languages(config, source_language):
             path = catalog_path(config, language, domain)
             if path.is_file():
-                with path.open("rb") as stream:
-                    catalog = read_po(stream, locale=language)
+                catalog = load_po(path, language)
             else:
                 catalog = _header(Catalog(locale=Locale.parse(language), fuzzy=False), config, template.creation_date)
                 catalog.language_team = f"{Locale.parse(language).english_name} <>"
@@ -179,12 +213,41 @@ def update(config: Config, source_language: str) -> list[Path]:
     return written
 
 
+def load_po(path: Path, locale: str | None = None) -> Catalog:
+    """Read a PO file, with the previous texts of fuzzy entries (`#| msgid`), which
+    Babel 2.x drops when they span several lines."""
+    data = path.read_bytes()
+    catalog = read_po(io.BytesIO(data), locale=locale)
+    lines = data.decode("utf-8").splitlines()
+    index = 0
+    while index < len(lines):
+        if not lines[index].startswith("#| msgid "):
+            index += 1
+            continue
+        previous = [lines[index][len("#| msgid ") :]]
+        index += 1
+        while index < len(lines) and lines[index].startswith('#| "'):
+            previous.append(lines[index][3:])
+            index += 1
+        fields: dict[str, list[str]] = {}
+        keyword = None
+        while index < len(lines) and not lines[index].startswith("msgstr"):
+            line = lines[index]
+            if line.startswith(("msgctxt ", "msgid ")):
+                keyword, _, line = line.partition(" ")
+            if keyword:
+                fields.setdefault(keyword, []).append(line)
+            index += 1
+        context = denormalize("\n".join(fields["msgctxt"])) if "msgctxt" in fields else None
+        message = catalog.get(denormalize("\n".join(fields.get("msgid", ['""']))), context)
+        if message is not None:
+            message.previous_id = [denormalize("\n".join(previous))]
+    return catalog
+
+
 def read_catalog(config: Config, language: str, domain: str) -> Catalog | None:
     path = catalog_path(config, language, domain)
-    if not path.is_file():
-        return None
-    with path.open("rb") as stream:
-        return read_po(stream, locale=language)
+    return load_po(path, language) if path.is_file() else None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import gettext
 import io
+import textwrap
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -68,8 +69,7 @@ class EditionPart:
 
 def _gap(path: str, catalog: Catalog | None, context: str | None, msgid: str) -> Problem:
     message = catalog.get(msgid, context) if catalog is not None else None
-    excerpt = " ".join(msgid.split())
-    excerpt = excerpt if len(excerpt) <= 60 else excerpt[:59] + "…"
+    excerpt = textwrap.shorten(msgid, 60, placeholder="…")
     label = f"{context}: " if context else ""
     if message is None:
         return Problem(
