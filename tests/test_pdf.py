@@ -226,10 +226,11 @@ def test_links_internal_and_external(built_directory):
     assert "mailto:info@genevacitieshub.org" in uris
 
 
-def test_building_twice_gives_the_same_bytes(built_directory):
+def test_building_twice_gives_the_same_bytes_for_every_output(built_directory):
     from pressrun.cli import main
 
     files = [variant(built_directory, language) for variant in (screen_pdf, print_pdf) for language in ("en", "fr")]
+    files += [built_directory / "build" / language / f"{BASENAME}.epub" for language in ("en", "fr")]
     before = [path.read_bytes() for path in files]
     assert main(["--project", str(built_directory), "build", "--strict", "-q"]) == 0
     assert [path.read_bytes() for path in files] == before

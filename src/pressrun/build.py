@@ -13,8 +13,11 @@ from pathlib import Path
 
 from babel import Locale
 
+from . import inline
 from .config import Config
 from .content import load
+from .epub import identifier as epub_identifier
+from .epub import make_epub
 from .errors import Level, Origin, Problem, ProblemsFound
 from .localize import Catalogs, Edition
 from .output import build_date, write_atomically
@@ -39,6 +42,10 @@ class BuildResult:
 def output_path(config: Config, locale: str, variant: str) -> Path:
     suffix = "" if variant == "screen" else f"-{variant}"
     return config.output_dir / locale / f"{config.basename}{suffix}.pdf"
+
+
+def epub_path(config: Config, locale: str) -> Path:
+    return config.output_dir / locale / f"{config.basename}.epub"
 
 
 def load_catalogs(config: Config, language: str) -> Catalogs:
@@ -77,13 +84,29 @@ def build(
     pending: list[tuple[Path, bytes, int]] = []
     for edition in editions:
         known_gaps = len(edition.gaps)
-        for variant in variants or config.pdf_variants:
+        # Every variant has the same pages; the EPUB's page list comes from the first one.
+        pdf_variants = (variants or config.pdf_variants) if "pdf" in config.formats else ()
+        page_numbers: dict[str, int] | None = None
+        for variant in pdf_variants or (("screen",) if "epub" in config.formats else ()):
             target = output_path(config, edition.language, variant)
             html = render(edition, layouts, PDF_TEMPLATE, variant=variant, created=created, fonts_url=FONT_DIR.as_uri())
             origin = Origin(target.relative_to(config.root).as_posix())
             result = write_pdf(html, layouts / "pdf", variant, [layouts, FONT_DIR], origin)
             problems.extend(result.problems)
-            pending.append((target, result.data, result.pages))
+            page_numbers = page_numbers or result.anchor_pages
+            if variant in pdf_variants:
+                pending.append((target, result.data, result.pages))
+        if "epub" in config.formats and page_numbers is not None:
+            publication = edition.publication
+            epub = make_epub(
+                edition,
+                layouts,
+                page_numbers,
+                build_date(publication.event.date),
+                epub_identifier(config.basename, edition.language),
+                print_source=f"{inline.plain(publication.title)} {publication.year} (print edition)",
+            )
+            pending.append((epub_path(config, edition.language), epub.data, epub.documents))
         problems.extend(dataclasses.replace(gap, level=level) for gap in edition.gaps[known_gaps:])
     failing = [p for p in problems if p.level is Level.ERROR or strict]
     if failing:

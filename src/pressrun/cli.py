@@ -42,7 +42,8 @@ def _build(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     if not args.quiet:
         for built in result.files:
-            print(f"wrote {built.path.relative_to(config.root)} ({built.pages} pages)")
+            unit = "documents" if built.path.suffix == ".epub" else "pages"
+            print(f"wrote {built.path.relative_to(config.root)} ({built.pages} {unit})")
         warnings = f", {len(result.problems)} warning(s)" if result.problems else ""
         print(f"built {len(result.files)} file(s) in {time.perf_counter() - started:.1f} s{warnings}")
     return EXIT_OK

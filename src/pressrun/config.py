@@ -29,6 +29,7 @@ class Key:
 
 
 PDF_VARIANT_NAMES = ("screen", "print")
+FORMAT_NAMES = ("pdf", "epub")
 
 KEYS = (
     Key("content", str, "content", "Folder of the publication's YAML files."),
@@ -37,6 +38,13 @@ KEYS = (
     Key("output", str, "build", "Folder the editions are written to."),
     Key("basename", str, "publication", "File name of the outputs, without extension."),
     Key("languages", list, ["en"], "The editions' languages; each is built into `<output>/<language>/`."),
+    Key(
+        "formats",
+        list,
+        list(FORMAT_NAMES),
+        "Formats per language: `pdf` (the variants below) and `epub` (EPUB 3, with the print edition's page numbers).",
+        FORMAT_NAMES,
+    ),
     Key(
         "pdf_variants",
         list,
@@ -56,6 +64,7 @@ class Config:
     output: str
     basename: str
     languages: tuple[str, ...]
+    formats: tuple[str, ...]
     pdf_variants: tuple[str, ...]
 
     @property

