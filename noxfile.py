@@ -1,4 +1,4 @@
-"""Developer sessions: `nox -s tests`, `nox -s lint`, `nox -s build`, `nox -s i18n`, `nox -s check`."""
+"""Developer sessions: `nox -s tests`, `nox -s lint`, `nox -s build`, `nox -s proof`, `nox -s i18n`, `nox -s check`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ def build(session: nox.Session) -> None:
     """Build every configured edition into build/ (strict: warnings fail)."""
     session.install("-e", ".")
     session.run("pressrun", "build", "--strict", *session.posargs)
+
+
+@nox.session
+def proof(session: nox.Session) -> None:
+    """Proof every edition (DRAFT PDFs and a report in build/proof/); pass --against-revision REV to compare."""
+    session.install("-e", ".")
+    session.run("pressrun", "proof", *session.posargs)
 
 
 @nox.session

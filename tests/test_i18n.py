@@ -99,7 +99,7 @@ def test_french_is_complete(capsys):
     lines = capsys.readouterr().out.splitlines()[1:]
     assert [line.split() for line in lines] == [
         ["fr", "content", "531", "0", "0", "100.0%"],
-        ["fr", "layouts", "22", "0", "0", "100.0%"],
+        ["fr", "layouts", "23", "0", "0", "100.0%"],
     ]
 
 
@@ -224,8 +224,11 @@ GERMAN_LABELS = {
     "d MMMM y": "d. MMMM y",
     "Landmarks": "Orientierungspunkte",
     "Print page numbers": "Seitenzahlen der Druckausgabe",
+    "Draft": "Entwurf",
 }
-GERMAN_SUMMARY = "Ein Verzeichnis in Lesereihenfolge mit Überschriften, Listen, Zitaten, Textalternativen und Seitenzahlen."
+GERMAN_SUMMARY = (
+    "Ein Verzeichnis in Lesereihenfolge mit Überschriften, Listen, Zitaten, Textalternativen und Seitenzahlen."
+)
 
 
 def test_a_third_language_is_a_catalog_and_one_line_of_configuration(mini, capsys):

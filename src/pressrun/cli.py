@@ -49,6 +49,33 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _proof(args: argparse.Namespace) -> int:
+    from .proof import make_proof, summary
+
+    config = load_config(args.project)
+    if args.profile:
+        directory = load(config.root, config.content)
+        if args.profile not in directory.profiles:
+            print(f"pressrun proof: no profile {args.profile!r} in {config.content}/profiles", file=sys.stderr)
+            return EXIT_USAGE
+    report = make_proof(
+        config,
+        against=args.against.resolve() if args.against else None,
+        against_revision=args.against_revision,
+        profile_id=args.profile,
+    )
+    if args.profile:
+        for edition in report.editions:
+            print(
+                f"wrote {(config.output_dir / 'proof' / edition.language / f'{args.profile}-proof.pdf').relative_to(config.root)}"
+            )
+    for line in summary(report):
+        print(line)
+    if report.count("error") or (args.strict and report.count("warning")):
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
 def _i18n(args: argparse.Namespace) -> int:
     from . import catalogs
 
@@ -125,6 +152,15 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     build.set_defaults(run=_build)
+    proof = commands.add_parser(
+        "proof", help="proof every edition: DRAFT PDFs and a report (HTML, JSON, console) in <output>/proof/"
+    )
+    proof.add_argument("--profile", metavar="ID", help="proof one profile in each language, to send for approval")
+    against = proof.add_mutually_exclusive_group()
+    against.add_argument("--against", type=Path, metavar="DIR", help="compare with a previous proof folder")
+    against.add_argument("--against-revision", metavar="REV", help="compare with the proof of a git revision")
+    proof.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    proof.set_defaults(run=_proof)
     i18n = commands.add_parser("i18n", help="translation catalogs: extract, update, compile, status")
     i18n.add_argument(
         "action",

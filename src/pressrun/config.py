@@ -38,6 +38,7 @@ KEYS = (
     Key("output", str, "build", "Folder the editions are written to."),
     Key("basename", str, "publication", "File name of the outputs, without extension."),
     Key("languages", list, ["en"], "The editions' languages; each is built into `<output>/<language>/`."),
+    Key("page_budget", int, 3, "Pages a profile may take before the proof report flags it."),
     Key(
         "formats",
         list,
@@ -64,6 +65,7 @@ class Config:
     output: str
     basename: str
     languages: tuple[str, ...]
+    page_budget: int
     formats: tuple[str, ...]
     pdf_variants: tuple[str, ...]
 

@@ -10,6 +10,7 @@ whole publication, and the list of gaps (untranslated or fuzzy messages).
 
 from __future__ import annotations
 
+import copy
 import datetime
 import gettext
 import io
@@ -198,6 +199,18 @@ class Edition:
                 for footnote_id in inline.footnote_calls(item.text):
                     numbers.setdefault((profile.id, footnote_id), len(numbers) + 1)
         return numbers
+
+    def restricted_to(self, profile_id: str) -> Edition:
+        """The same edition with only one profile, in the part that holds it."""
+        single = copy.copy(self)
+        parts = tuple(
+            EditionPart(part.part, tuple(p for p in part.profiles if p.id == profile_id))
+            for part in self.parts
+            if any(p.id == profile_id for p in part.profiles)
+        )
+        object.__setattr__(single, "parts", parts)
+        single.__dict__.pop("footnote_numbers", None)
+        return single
 
     def footnotes_of(self, profile: Profile) -> list[tuple[int, Text]]:
         """The profile's footnotes as (number, text), in the order of their numbers."""

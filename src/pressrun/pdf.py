@@ -48,6 +48,8 @@ PDF_VARIANTS = {
     "print": {"pdf_variant": "pdf/x-4"},
     # For screens: tagged for accessibility.
     "screen": {"pdf_variant": "pdf/ua-1"},
+    # For proofreading: like the screen variant, with the proof marks of layouts/pdf/proof.css.
+    "proof": {"pdf_variant": "pdf/ua-1"},
 }
 
 
@@ -126,6 +128,13 @@ def _deterministic_metadata(digest: str):
 
 def write_pdf(html: str, base_url: Path, variant: str, allowed: Iterable[Path], origin: Origin) -> PdfResult:
     """Lay out `html` (whose relative links resolve against `base_url`) into PDF bytes."""
+    result, _ = lay_out_and_write(html, base_url, variant, allowed, origin)
+    return result
+
+
+def lay_out_and_write(html: str, base_url: Path, variant: str, allowed: Iterable[Path], origin: Origin):
+    """Like `write_pdf`, and also return WeasyPrint's laid-out document, whose boxes
+    the proof report inspects."""
     confine_fonts()
     from weasyprint import HTML
 
@@ -144,4 +153,5 @@ def write_pdf(html: str, base_url: Path, variant: str, allowed: Iterable[Path], 
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             anchor_pages.setdefault(anchor, number)
-    return PdfResult(data=data, pages=len(document.pages), problems=tuple(problems.items), anchor_pages=anchor_pages)
+    result = PdfResult(data=data, pages=len(document.pages), problems=tuple(problems.items), anchor_pages=anchor_pages)
+    return result, document

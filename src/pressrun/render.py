@@ -100,10 +100,10 @@ def render(edition: Edition, layouts: Path, template: str, **extra: Any) -> str:
             edition=edition, publication=edition.publication, parts=edition.parts, lang=edition.language, **extra
         )
     except TemplateError as error:
-        raise ProblemsFound([_template_problem(error, layouts, template)]) from error
+        raise ProblemsFound([template_problem(error, layouts, template)]) from error
 
 
-def _template_problem(error: TemplateError, layouts: Path, template: str) -> Problem:
+def template_problem(error: TemplateError, layouts: Path, template: str) -> Problem:
     """Where in the layouts a template error happened: the innermost template frame."""
     if isinstance(error, TemplateSyntaxError) and error.filename:
         path, line = error.filename, error.lineno
@@ -112,3 +112,14 @@ def _template_problem(error: TemplateError, layouts: Path, template: str) -> Pro
         path, line = (frames[-1].filename, frames[-1].lineno) if frames else (str(layouts / template), 0)
     shown = Path(path).resolve().relative_to(layouts.resolve().parent).as_posix()
     return Problem(Level.ERROR, Origin(shown, line), "template", f"template error: {error.message or error}")
+
+
+def report_environment(layouts: Path) -> Environment:
+    """A plain environment for reports about the editions (no edition, no gettext)."""
+    return Environment(
+        loader=FileSystemLoader(str(layouts)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
