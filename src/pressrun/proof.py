@@ -230,7 +230,7 @@ def previous_from_revision(config: Config, revision: str, workdir: Path) -> Path
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(workdir, filter="data")
     previous = load_config(workdir)
-    make_proof(previous, against=None)
+    make_proof(previous, against=None, html_report=False)
     return previous.output_dir / PROOF_DIR
 
 
@@ -240,8 +240,10 @@ def make_proof(
     against: Path | None = None,
     against_revision: str | None = None,
     profile_id: str | None = None,
+    html_report: bool = True,
 ) -> ProofReport:
-    """Proof every configured language (or one profile in each); write the reports."""
+    """Proof every configured language (or one profile in each); write the reports
+    (the HTML one unless `html_report` is false: a baseline needs only the data)."""
     directory = load(config.root, config.content)
     out = config.output_dir / PROOF_DIR
     made = proof_time()
@@ -290,11 +292,11 @@ def make_proof(
     content = baseline + ([] if profile_id else check_directory(directory))
     report = ProofReport(revision, made.isoformat(), content, editions)
     if not profile_id:
-        write_reports(config, report, out)
+        write_reports(config, report, out, html_report)
     return report
 
 
-def write_reports(config: Config, report: ProofReport, out: Path) -> None:
+def write_reports(config: Config, report: ProofReport, out: Path, html_report: bool = True) -> None:
     data = {
         "revision": report.revision,
         "built": report.built,
@@ -314,6 +316,8 @@ def write_reports(config: Config, report: ProofReport, out: Path) -> None:
         ],
     }
     write_atomically(out / "report.json", json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+    if not html_report:
+        return
     layouts = config.root / config.layouts
     try:
         html = report_environment(layouts).get_template(REPORT_TEMPLATE).render(report=report, config=config)
