@@ -111,9 +111,11 @@ def test_running_folios_and_headers(pages, edition, contents):
     for profile in edition.profiles():
         page = pages[entries[title_of(profile, edition.language)] - 1]
         assert page.footer == [str(page.number)]
-        if page.number % 2:  # right-hand pages name the current profile
-            running = f"{profile.name} ({profile.acronym})" if profile.acronym else str(profile.name)
-            assert letters(" ".join(page.header)) == letters(running)
+        part = next(part for part in edition.parts if profile in part.profiles)
+        running = f"{profile.name} ({profile.acronym})" if profile.acronym else str(profile.name)
+        # Right-hand pages name the current profile, left-hand pages the current part.
+        expected = running if page.number % 2 else str(part.title)
+        assert letters(" ".join(page.header)) == letters(expected)
 
 
 def test_every_source_sentence_is_in_the_english_pdf(built_directory):
