@@ -38,3 +38,27 @@ def built_directory(tmp_path_factory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("directory"))
     assert main(["--project", str(project), "build", "--strict", "-q"]) == 0
     return project
+
+
+def add_language(project: Path, language: str, translate) -> None:
+    """Configure `language` in a sample project and fill its catalogs: `translate(domain,
+    message)` gives each message's translation (None leaves it untranslated)."""
+    from babel.messages.pofile import read_po, write_po
+
+    from pressrun.cli import main
+
+    config = project / "pyproject.toml"
+    config.write_text(
+        config.read_text().replace('content = "content"', f'content = "content"\nlanguages = ["en", "{language}"]')
+    )
+    assert main(["--project", str(project), "i18n", "extract"]) == 0
+    assert main(["--project", str(project), "i18n", "update"]) == 0
+    for domain in ("content", "layouts"):
+        path = project / f"locales/{language}/LC_MESSAGES/{domain}.po"
+        with path.open("rb") as stream:
+            catalog = read_po(stream)
+        for message in catalog:
+            if message.id:
+                message.string = translate(domain, message) or ""
+        with path.open("wb") as stream:
+            write_po(stream, catalog)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 from babel import Locale
 from babel.messages.pofile import read_po, write_po
 
-from conftest import REPOSITORY, copy_project
+from conftest import REPOSITORY, add_language, copy_project
 from pdfcheck import read_pages
 from pressrun.build import load_catalogs
 from pressrun.cli import main
@@ -231,25 +232,16 @@ GERMAN_SUMMARY = (
 )
 
 
+def german(domain: str, message) -> str:
+    if domain == "content":
+        return f"DE {message.id}"
+    if message.id.startswith("A directory in reading order"):
+        return GERMAN_SUMMARY
+    return GERMAN_LABELS[message.id]
+
+
 def test_a_third_language_is_a_catalog_and_one_line_of_configuration(mini, capsys):
-    config = mini / "pyproject.toml"
-    config.write_text(
-        config.read_text().replace('content = "content"', 'content = "content"\nlanguages = ["en", "de"]')
-    )
-    assert main(["--project", str(mini), "i18n", "extract"]) == 0
-    assert main(["--project", str(mini), "i18n", "update"]) == 0
-    for domain in ("content", "layouts"):
-        path = mini / f"locales/de/LC_MESSAGES/{domain}.po"
-        catalog = read(path)
-        for message in catalog:
-            if message.id:
-                if domain == "content":
-                    message.string = f"DE {message.id}"
-                elif message.id.startswith("A directory in reading order"):
-                    message.string = GERMAN_SUMMARY
-                else:
-                    message.string = GERMAN_LABELS[message.id]
-        write(path, catalog)
+    add_language(mini, "de", german)
     capsys.readouterr()
     assert main(["--project", str(mini), "build", "--strict", "-q"]) == 0
     pages = read_pages(mini / "build/de/publication.pdf")
@@ -257,3 +249,14 @@ def test_a_third_language_is_a_catalog_and_one_line_of_configuration(mini, capsy
     assert "2. MAI 2024" in body and "DE GENEVA, SCHWEIZ" in body
     assert "Inhalt" in body and "DE Alpha Network" in body
     assert (mini / "build/en/publication.pdf").is_file()
+
+
+def test_compile_checks_the_catalogs_and_writes_mo_files(project, capsys):
+    assert main(["--project", str(project), "i18n", "compile"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "wrote locales/fr/LC_MESSAGES/content.mo",
+        "wrote locales/fr/LC_MESSAGES/layouts.mo",
+    ]
+    with (project / "locales/fr/LC_MESSAGES/layouts.mo").open("rb") as stream:
+        translations = gettext.GNUTranslations(stream)
+    assert translations.gettext("Key projects") == "Projets phares"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import io
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,8 @@ from .output import build_date, write_atomically
 # A domain per folder: its messages come from that folder, its catalogs are <domain>.po.
 DOMAIN_FOLDERS = {"content": "content", "layouts": "layouts"}
 DOMAINS = tuple(DOMAIN_FOLDERS)
+# Domains whose messages are prose, never format strings.
+PROSE_DOMAINS = {"content"}
 # Comments in templates that start with this go to the translators (`pybabel extract -c`).
 COMMENT_TAGS = ("Translators:",)
 
@@ -102,9 +103,8 @@ def extract_templates(config: Config) -> dict[str, Catalog]:
         ):
             location = (Path(getattr(config, folder), filename).as_posix(), lineno)
             catalog.add(message, None, [location], auto_comments=comments, context=context)
-        for message in catalog:
-            # Content is prose, never a format string, whatever "%" it holds.
-            message.flags.discard("python-format")
+        if domain in PROSE_DOMAINS:
+            as_prose(catalog)
         templates[domain] = catalog
     return templates
 
@@ -197,8 +197,7 @@ def update(config: Config, source_language: str) -> list[Path]:
     """Bring every language's catalogs up to the templates; returns the files written."""
     written = []
     for domain in DOMAINS:
-        with template_path(config, domain).open("rb") as stream:
-            template = read_po(stream)
+        template = load_po(template_path(config, domain))
         for language in translated_languages(config, source_language):
             path = catalog_path(config, language, domain)
             if path.is_file():
@@ -207,17 +206,29 @@ def update(config: Config, source_language: str) -> list[Path]:
                 catalog = _header(Catalog(locale=Locale.parse(language), fuzzy=False), config, template.creation_date)
                 catalog.language_team = f"{Locale.parse(language).english_name} <>"
             merge(catalog, template)
+            if domain in PROSE_DOMAINS:
+                as_prose(catalog)
             catalog.revision_date = template.creation_date
             if write_if_changed(path, serialize(catalog, previous=True)):
                 written.append(path)
     return written
 
 
+def as_prose(catalog: Catalog) -> None:
+    """Drop the python-format flags Babel puts on any message with a "%" in it: content is
+    prose, and gettext would check it as a format string."""
+    for message in catalog:
+        message.flags.discard("python-format")
+
+
 def load_po(path: Path, locale: str | None = None) -> Catalog:
     """Read a PO file, with the previous texts of fuzzy entries (`#| msgid`), which
-    Babel 2.x drops when they span several lines."""
+    Babel 2.x drops when they span several lines. Babel flags any text with a "%" as
+    python-format when it reads it; content is prose, so those flags are dropped."""
     data = path.read_bytes()
     catalog = read_po(io.BytesIO(data), locale=locale)
+    if path.stem in PROSE_DOMAINS:
+        as_prose(catalog)
     lines = data.decode("utf-8").splitlines()
     index = 0
     while index < len(lines):
@@ -308,7 +319,3 @@ def compile_catalogs(config: Config, source_language: str) -> tuple[list[Path], 
             write_atomically(target, buffer.getvalue())
             written.append(target)
     return written, problems
-
-
-def untranslated_messages(catalog: Catalog) -> Iterator[Message]:
-    return (message for message in catalog if message.id and (not message.string or message.fuzzy))

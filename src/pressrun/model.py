@@ -352,7 +352,3 @@ class Directory:
 
     publication: Publication
     profiles: dict[str, Profile]
-
-    def part_profiles(self, part: Part) -> list[Profile]:
-        """The part's profiles in the source order (ordering by language is the localizer's job)."""
-        return [self.profiles[profile_id] for profile_id in part.profiles]

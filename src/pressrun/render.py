@@ -87,7 +87,6 @@ def environment(layouts: Path, edition: Edition) -> Environment:
     env.filters["inline"] = _inline_filter
     env.filters["plain"] = _plain_filter
     env.globals["block_kind"] = block_kind
-    env.globals["escape"] = escape
     return env
 
 

@@ -183,28 +183,25 @@ def _describe(node: Any) -> str:
     return f"text {str(node)!r}"
 
 
-def _origin_of_key(node: CommentedMap, key: str, base: Origin) -> Origin:
+def _located(base: Origin, locate: Callable[[], tuple[int, int]]) -> Origin:
+    """The position ruamel.yaml recorded (0-based), as an Origin; `base` when it has none."""
     try:
-        line, col = node.lc.key(key)
-    except (KeyError, AttributeError, TypeError):
-        return base
-    return Origin(base.path, line + 1, col + 1)
-
-
-def _origin_of_value(node: CommentedMap, key: str, base: Origin) -> Origin:
-    try:
-        line, col = node.lc.value(key)
-    except (KeyError, AttributeError, TypeError):
-        return base
-    return Origin(base.path, line + 1, col + 1)
-
-
-def _origin_of_item(node: CommentedSeq, index: int, base: Origin) -> Origin:
-    try:
-        line, col = node.lc.item(index)
+        line, col = locate()
     except (KeyError, AttributeError, TypeError, IndexError):
         return base
     return Origin(base.path, line + 1, col + 1)
+
+
+def _origin_of_key(node: CommentedMap, key: str, base: Origin) -> Origin:
+    return _located(base, lambda: node.lc.key(key))
+
+
+def _origin_of_value(node: CommentedMap, key: str, base: Origin) -> Origin:
+    return _located(base, lambda: node.lc.value(key))
+
+
+def _origin_of_item(node: CommentedSeq, index: int, base: Origin) -> Origin:
+    return _located(base, lambda: node.lc.item(index))
 
 
 class Converter:
