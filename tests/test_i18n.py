@@ -260,3 +260,16 @@ def test_compile_checks_the_catalogs_and_writes_mo_files(project, capsys):
     with (project / "locales/fr/LC_MESSAGES/layouts.mo").open("rb") as stream:
         translations = gettext.GNUTranslations(stream)
     assert translations.gettext("Key projects") == "Projets phares"
+
+
+def test_a_broken_catalog_is_reported_at_its_line(project, capsys):
+    path = project / "locales/fr/LC_MESSAGES/layouts.po"
+    lines = path.read_text().splitlines()
+    number = lines.index('msgstr "Projets phares"') + 1
+    lines[number - 1] = 'msgstr "Projets phares'
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["--project", str(project), "build", "-q"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f'locales/fr/LC_MESSAGES/layouts.po:{number}:1: not PO syntax: msgstr "Projets phares [catalog-syntax]',
+        "1 error(s): nothing was built",
+    ]

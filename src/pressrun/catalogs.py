@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,11 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import denormalize, normalize, read_po, write_po
+from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
 
 from .config import Config
 from .content import load
-from .errors import Origin, Problems
+from .errors import Level, Origin, Problem, Problems, ProblemsFound
 from .output import build_date, write_atomically
 
 # A domain per folder: its messages come from that folder, its catalogs are <domain>.po.
@@ -197,11 +198,11 @@ def update(config: Config, source_language: str) -> list[Path]:
     """Bring every language's catalogs up to the templates; returns the files written."""
     written = []
     for domain in DOMAINS:
-        template = load_po(template_path(config, domain))
+        template = load_po(template_path(config, domain), shown=_shown(config, template_path(config, domain)))
         for language in translated_languages(config, source_language):
             path = catalog_path(config, language, domain)
             if path.is_file():
-                catalog = load_po(path, language)
+                catalog = load_po(path, language, _shown(config, path))
             else:
                 catalog = _header(Catalog(locale=Locale.parse(language), fuzzy=False), config, template.creation_date)
                 catalog.language_team = f"{Locale.parse(language).english_name} <>"
@@ -221,12 +222,35 @@ def as_prose(catalog: Catalog) -> None:
         message.flags.discard("python-format")
 
 
-def load_po(path: Path, locale: str | None = None) -> Catalog:
+_PO_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(
+    rf"^(?:\s*|#.*|(?:#~ )?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_PO_STRING}\s*|(?:#~ )?{_PO_STRING}\s*)$"
+)
+
+
+def _po_syntax(text: str, shown: str) -> list[Problem]:
+    """Lines that are not PO syntax (Babel reads an unterminated string without a word)."""
+    return [
+        Problem(Level.ERROR, Origin(shown, number, 1), "catalog-syntax", f"not PO syntax: {line.strip()[:60]}")
+        for number, line in enumerate(text.splitlines(), start=1)
+        if not _PO_LINE.match(line)
+    ]
+
+
+def load_po(path: Path, locale: str | None = None, shown: str | None = None) -> Catalog:
     """Read a PO file, with the previous texts of fuzzy entries (`#| msgid`), which
     Babel 2.x drops when they span several lines. Babel flags any text with a "%" as
-    python-format when it reads it; content is prose, so those flags are dropped."""
+    python-format when it reads it; content is prose, so those flags are dropped.
+    A syntax error is raised as ProblemsFound at `shown:line`."""
     data = path.read_bytes()
-    catalog = read_po(io.BytesIO(data), locale=locale)
+    problems = _po_syntax(data.decode("utf-8", errors="replace"), shown or str(path))
+    if problems:
+        raise ProblemsFound(problems)
+    try:
+        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+    except PoFileError as error:
+        origin = Origin(shown or str(path), getattr(error, "lineno", 0))
+        raise ProblemsFound([Problem(Level.ERROR, origin, "catalog-syntax", f"PO syntax error: {error}")]) from error
     if path.stem in PROSE_DOMAINS:
         as_prose(catalog)
     lines = data.decode("utf-8").splitlines()
@@ -258,7 +282,11 @@ def load_po(path: Path, locale: str | None = None) -> Catalog:
 
 def read_catalog(config: Config, language: str, domain: str) -> Catalog | None:
     path = catalog_path(config, language, domain)
-    return load_po(path, language) if path.is_file() else None
+    return load_po(path, language, _shown(config, path)) if path.is_file() else None
+
+
+def _shown(config: Config, path: Path) -> str:
+    return path.relative_to(config.root).as_posix()
 
 
 @dataclass(frozen=True)
