@@ -37,6 +37,13 @@ def proof(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Measure builds (wall, CPU, peak memory) against WeasyPrint alone; pass --sizes 100,1000."""
+    session.install("-e", ".")
+    session.run("python", "tests/benchmarks/bench.py", *session.posargs)
+
+
+@nox.session
 def i18n(session: nox.Session) -> None:
     """Extract the message templates and update every language's catalogs."""
     session.install("-e", ".")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from conftest import add_language
 from pdfcheck import read_pages
 from pressrun.cli import main
 
@@ -15,12 +16,13 @@ def build(project: Path, *options: str) -> int:
 
 
 def outputs(project: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted((project / "build").rglob("*")) if path.is_file()}
+    build_dir = project / "build"
+    return {path.relative_to(build_dir).as_posix(): path.read_bytes() for path in sorted(build_dir.glob("*/*"))}
 
 
 def test_builds_screen_and_print_pdfs_and_an_epub(mini, capsys):
     assert build(mini) == 0
-    assert sorted(outputs(mini)) == ["publication-print.pdf", "publication.epub", "publication.pdf"]
+    assert sorted(outputs(mini)) == ["en/publication-print.pdf", "en/publication.epub", "en/publication.pdf"]
     text = " ".join(chunk for page in read_pages(mini / "build/en/publication.pdf") for chunk in page.body)
     assert "Alpha Network (AN)" in text and "Beta Hub" in text
     assert capsys.readouterr().err == ""
@@ -30,10 +32,10 @@ def test_same_input_same_bytes(mini, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert build(mini) == 0
     first = outputs(mini)
-    assert build(mini) == 0
+    assert build(mini, "--force") == 0
     assert outputs(mini) == first
     for name in (name for name in first if name.endswith(".pdf")):
-        metadata = PdfReader(mini / "build/en" / name).metadata
+        metadata = PdfReader(mini / "build" / name).metadata
         assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20231114221320Z", "from SOURCE_DATE_EPOCH"
 
 
@@ -59,7 +61,8 @@ def test_engine_warnings_are_reported_and_strict_fails(mini, capsys):
     add_to_layout(mini, '<img src="../icons/no-such-icon.svg" alt="">')
     assert build(mini, "--strict") == 1
     err = capsys.readouterr().err
-    assert "build/en/publication.pdf: warning: WeasyPrint: Failed to load image" in err
+    assert "build/en/publication-print.pdf: warning: WeasyPrint: Failed to load image" in err
+    assert "1 warning(s) and --strict: nothing was built" in err
     assert "no-such-icon.svg" in err
     assert outputs(mini) == before, "a strict build with warnings writes nothing"
     assert build(mini) == 0, "without --strict, warnings are shown but do not fail"
@@ -92,3 +95,46 @@ def test_content_cannot_inject_markup(mini):
         for annotation in page.get("/Annots", [])
     ]
     assert not any(uri and "javascript" in uri for uri in uris)
+
+
+def mtimes(project: Path) -> dict[str, int]:
+    return {path.relative_to(project).as_posix(): path.stat().st_mtime_ns for path in (project / "build").glob("*/*")}
+
+
+def bilingual(project: Path) -> None:
+    add_language(project, "fr", lambda domain, message: f"FR {message.id}" if domain == "content" else message.id)
+
+
+def test_a_rebuild_with_nothing_changed_rewrites_nothing(mini, capsys):
+    bilingual(mini)
+    assert build(mini) == 0
+    before = mtimes(mini)
+    capsys.readouterr()
+    assert main(["--project", str(mini), "build"]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == ["en: up to date", "fr: up to date"]
+    assert mtimes(mini) == before
+
+
+def test_one_changed_french_message_rebuilds_only_french(mini):
+    bilingual(mini)
+    assert build(mini) == 0
+    before = mtimes(mini)
+    catalog = mini / "locales/fr/LC_MESSAGES/content.po"
+    catalog.write_text(catalog.read_text().replace('msgstr "FR Beta Hub"', 'msgstr "FR Beta Centre"'))
+    assert build(mini) == 0
+    after = mtimes(mini)
+    assert {path for path in after if after[path] != before[path]} == {
+        "build/fr/publication.pdf",
+        "build/fr/publication-print.pdf",
+        "build/fr/publication.epub",
+    }
+    text = " ".join(chunk for page in read_pages(mini / "build/fr/publication.pdf") for chunk in page.body)
+    assert "FR Beta Centre" in text
+
+
+def test_parallel_and_serial_builds_give_the_same_bytes(mini):
+    bilingual(mini)
+    assert build(mini, "--jobs", "2") == 0
+    parallel = outputs(mini)
+    assert build(mini, "--jobs", "1", "--force") == 0
+    assert outputs(mini) == parallel and len(parallel) == 6

@@ -234,7 +234,7 @@ def test_building_twice_gives_the_same_bytes_for_every_output(built_directory):
     files = [variant(built_directory, language) for variant in (screen_pdf, print_pdf) for language in ("en", "fr")]
     files += [built_directory / "build" / language / f"{BASENAME}.epub" for language in ("en", "fr")]
     before = [path.read_bytes() for path in files]
-    assert main(["--project", str(built_directory), "build", "--strict", "-q"]) == 0
+    assert main(["--project", str(built_directory), "build", "--strict", "--force", "-q"]) == 0
     assert [path.read_bytes() for path in files] == before
 
 

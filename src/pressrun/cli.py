@@ -7,6 +7,8 @@ The only module that turns errors into exit codes: 0 clean, 1 problems found,
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,21 +34,46 @@ def _build(args: argparse.Namespace) -> int:
 
     config = load_config(args.project)
     started = time.perf_counter()
-    result = build(
-        config,
-        strict=args.strict,
-        allow_untranslated=args.allow_untranslated,
-        variants=tuple(args.variant) if args.variant else None,
-    )
+    with _progress(args.quiet) as report:
+        result = build(
+            config,
+            strict=args.strict,
+            allow_untranslated=args.allow_untranslated,
+            variants=tuple(args.variant) if args.variant else None,
+            jobs=args.jobs,
+            force=args.force,
+            progress=report,
+        )
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if not args.quiet:
         for built in result.files:
             unit = "documents" if built.path.suffix == ".epub" else "pages"
             print(f"wrote {built.path.relative_to(config.root)} ({built.pages} {unit})")
+        for language in result.up_to_date:
+            print(f"{language}: up to date")
         warnings = f", {len(result.problems)} warning(s)" if result.problems else ""
         print(f"built {len(result.files)} file(s) in {time.perf_counter() - started:.1f} s{warnings}")
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool):
+    """A progress display on standard error, one line per edition; nothing when quiet."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def report(language: str, stage: str) -> None:
+            if language not in tasks:
+                tasks[language] = progress.add_task(f"{language}: {stage}", total=1)
+            progress.update(tasks[language], description=f"{language}: {stage}", completed=stage == "done")
+
+        yield report
 
 
 def _proof(args: argparse.Namespace) -> int:
@@ -150,6 +177,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show the source text where a translation is missing or fuzzy (marked with its language) instead of failing",
     )
+    build.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="editions built at once (default: cores)"
+    )
+    build.add_argument(
+        "--force", action="store_true", help="build every edition, even those whose inputs did not change"
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     build.set_defaults(run=_build)
     proof = commands.add_parser(
@@ -189,7 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         errors = sum(1 for p in error.problems if p.level.value == "error")
-        print(f"{errors} error(s): nothing was built", file=sys.stderr)
+        if errors:
+            print(f"{errors} error(s): nothing was built", file=sys.stderr)
+        else:
+            print(f"{len(error.problems)} warning(s) and --strict: nothing was built", file=sys.stderr)
         return EXIT_PROBLEMS
 
 

@@ -61,6 +61,10 @@ class ProblemsFound(PressrunError):
         self.problems = sorted(problems, key=lambda p: (p.origin, p.code))
         super().__init__(f"{len(self.problems)} problem(s) found")
 
+    def __reduce__(self):
+        # Keep the problems when the error crosses from a worker process.
+        return (ProblemsFound, (self.problems,))
+
 
 class Problems:
     """Collects problems during a stage, so that all of them are reported in one run."""

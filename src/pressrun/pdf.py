@@ -126,6 +126,50 @@ def _deterministic_metadata(digest: str):
     return finish
 
 
+def lay_out(html: str, base_url: Path, allowed: Iterable[Path], origin: Origin):
+    """WeasyPrint's laid-out document for `html` (relative links resolve against
+    `base_url`), and the engine's warnings as problems."""
+    confine_fonts()
+    from weasyprint import HTML
+
+    problems = Problems()
+    with engine_warnings(origin, problems):
+        document = HTML(
+            string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(allowed)
+        ).render()
+    return document, problems
+
+
+def anchor_pages(document) -> dict[str, int]:
+    """The page number on which each anchor (an element's id) lands."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def without_bleed(document) -> None:
+    """Make a document laid out for print fit for screens: pages cut at the trim (the
+    backgrounds painted into the bleed fall outside), no crop marks, no press profile."""
+    for page in document.pages:
+        page.bleed = dict.fromkeys(page.bleed, 0)
+        page._page_box.style["marks"] = ()
+    document.color_profiles = {}
+
+
+def write_document(document, variant: str, digest: str, origin: Origin) -> tuple[bytes, Problems]:
+    """PDF bytes of a laid-out document, as `variant` asks (see PDF_VARIANTS)."""
+    problems = Problems()
+    with engine_warnings(origin, problems):
+        data = document.write_pdf(
+            finisher=_deterministic_metadata(digest),
+            pdf_identifier=digest[:32].encode(),
+            **PDF_VARIANTS[variant],
+        )
+    return data, problems
+
+
 def write_pdf(html: str, base_url: Path, variant: str, allowed: Iterable[Path], origin: Origin) -> PdfResult:
     """Lay out `html` (whose relative links resolve against `base_url`) into PDF bytes."""
     result, _ = lay_out_and_write(html, base_url, variant, allowed, origin)
@@ -135,23 +179,11 @@ def write_pdf(html: str, base_url: Path, variant: str, allowed: Iterable[Path], 
 def lay_out_and_write(html: str, base_url: Path, variant: str, allowed: Iterable[Path], origin: Origin):
     """Like `write_pdf`, and also return WeasyPrint's laid-out document, whose boxes
     the proof report inspects."""
-    confine_fonts()
-    from weasyprint import HTML
-
-    problems = Problems()
+    document, problems = lay_out(html, base_url, allowed, origin)
     digest = hashlib.sha256(html.encode("utf-8") + variant.encode()).hexdigest()
-    with engine_warnings(origin, problems):
-        document = HTML(
-            string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(allowed)
-        ).render()
-        data = document.write_pdf(
-            finisher=_deterministic_metadata(digest),
-            pdf_identifier=digest[:32].encode(),
-            **PDF_VARIANTS[variant],
-        )
-    anchor_pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
-        for anchor in page.anchors:
-            anchor_pages.setdefault(anchor, number)
-    result = PdfResult(data=data, pages=len(document.pages), problems=tuple(problems.items), anchor_pages=anchor_pages)
+    data, written = write_document(document, variant, digest, origin)
+    problems.items.extend(written.items)
+    result = PdfResult(
+        data=data, pages=len(document.pages), problems=tuple(problems.items), anchor_pages=anchor_pages(document)
+    )
     return result, document

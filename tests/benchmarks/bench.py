@@ -1,0 +1,151 @@
+"""Build benchmarks: wall time, CPU time and peak memory of pressrun's builds, side by side
+with WeasyPrint alone on the same machine. Reports, never asserts.
+
+Run with `nox -s bench` (or `python tests/benchmarks/bench.py`). Every measurement is a
+separate process run on a copy of the project in a temporary folder, so that nothing of
+the repository's own build/ is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+BASELINE = """
+import sys
+from pathlib import Path
+from babel import Locale
+from pressrun.build import PDF_TEMPLATE, load_catalogs
+from pressrun.config import load_config
+from pressrun.content import load
+from pressrun.localize import Edition
+from pressrun.pdf import FONT_DIR, confine_fonts
+from pressrun.render import render
+
+config = load_config(Path(sys.argv[1]))
+edition = Edition(load(config.root), Locale("en"), load_catalogs(config, "en"))
+html = render(edition, config.root / config.layouts, PDF_TEMPLATE, variant="screen", created="2021-10-06T00:00:00Z",
+              fonts_url=FONT_DIR.as_uri())
+confine_fonts()
+from weasyprint import HTML
+HTML(string=html, base_url=(config.root / config.layouts / "pdf").as_uri() + "/").write_pdf(sys.argv[2])
+"""
+
+
+@dataclass
+class Measure:
+    name: str
+    wall: float
+    cpu: float
+    peak_mb: float
+    note: str = ""
+
+
+def run(name: str, command: list[str], cwd: Path, note: str = "") -> Measure:
+    """Run `command` and measure it (with every process it waited for)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    output = process.stdout.read().decode("utf-8", "replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{name} failed:\n{output}")
+    return Measure(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, note or _last_line(output))
+
+
+def _last_line(output: str) -> str:
+    lines = [line for line in output.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True)
+    shutil.copy(REPOSITORY / "pyproject.toml", target)
+    for folder in ("content", "layouts", "locales"):
+        shutil.copytree(REPOSITORY / folder, target / folder)
+    return target
+
+
+def generate_directory(source: Path, target: Path, count: int, seed: int = 2021) -> Path:
+    """A directory of `count` profiles made from the real ones: each is a real profile's
+    text under a new id and a new, sortable name; one English edition."""
+    project = copy_project(target)
+    shutil.rmtree(project / "locales")
+    profiles_dir = project / "content" / "profiles"
+    originals = sorted((source / "content" / "profiles").glob("*.yaml"))
+    shutil.rmtree(profiles_dir)
+    profiles_dir.mkdir()
+    chooser = random.Random(seed)
+    ids = []
+    for number in range(1, count + 1):
+        original = chooser.choice(originals)
+        text = original.read_text(encoding="utf-8")
+        text = re.sub(r"^name: (.*)$", rf"name: \g<1> {number:04d}", text, count=1, flags=re.M)
+        profile_id = f"network-{number:04d}"
+        (profiles_dir / f"{profile_id}.yaml").write_text(text, encoding="utf-8")
+        ids.append(profile_id)
+    publication = (project / "content" / "publication.yaml").read_text(encoding="utf-8")
+    head = publication[: publication.index("parts:")]
+    listed = "\n".join(f"      - {profile_id}" for profile_id in ids)
+    parts = f"parts:\n  - id: directory\n    title: The Directory\n    order: alphabetical\n    profiles:\n{listed}\n"
+    (project / "content" / "publication.yaml").write_text(head + parts, encoding="utf-8")
+    config = (project / "pyproject.toml").read_text(encoding="utf-8")
+    config = re.sub(r"^languages = .*$", 'languages = ["en"]', config, flags=re.M)
+    (project / "pyproject.toml").write_text(config, encoding="utf-8")
+    return project
+
+
+def change_one_french_message(project: Path) -> None:
+    path = project / "locales" / "fr" / "LC_MESSAGES" / "layouts.po"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('msgstr "Projets phares"', 'msgstr "Projets clés"', 1), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000", help="generated directory sizes (comma-separated, or none)")
+    args = parser.parse_args()
+    pressrun = str(BIN / "pressrun")
+    results: list[Measure] = []
+    with tempfile.TemporaryDirectory(prefix="pressrun-bench-") as scratch:
+        project = copy_project(Path(scratch) / "directory")
+        results.append(
+            run(
+                "baseline: WeasyPrint alone, English HTML → PDF",
+                [sys.executable, "-c", BASELINE, str(project), "/dev/null"],
+                project,
+                "1 rendering",
+            )
+        )
+        results.append(run("cold build, every edition", [pressrun, "build", "-q"], project))
+        results.append(run("rebuild, nothing changed", [pressrun, "build", "-q"], project))
+        change_one_french_message(project)
+        results.append(
+            run("rebuild, one French message changed", [pressrun, "build", "-q", "--allow-untranslated"], project)
+        )
+        for size in [int(s) for s in args.sizes.split(",") if s.strip().isdigit()]:
+            generated = generate_directory(project, Path(scratch) / f"generated-{size}", size)
+            results.append(run(f"generated directory, {size} profiles", [pressrun, "build", "-q"], generated))
+    baseline = results[0].wall
+    print(f"{'measurement':<46}{'wall s':>9}{'cpu s':>9}{'peak MB':>9}{'× baseline':>12}")
+    for measure in results:
+        print(
+            f"{measure.name:<46}{measure.wall:>9.2f}{measure.cpu:>9.2f}{measure.peak_mb:>9.0f}{measure.wall / baseline:>12.2f}"
+        )
+    print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()
