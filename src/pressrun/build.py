@@ -78,7 +78,7 @@ def make_edition(root: Path, language: str, allow_untranslated: bool, variants: 
     from .content import load
     from .epub import identifier, make_epub
     from .localize import Edition
-    from .pdf import FONT_DIR, anchor_pages, lay_out, without_bleed, write_document
+    from .pdf import FONT_DIR, anchor_pages, lay_out, screen_from_print, without_bleed, write_document
     from .render import render
 
     config = load_config(root)
@@ -92,13 +92,19 @@ def make_edition(root: Path, language: str, allow_untranslated: bool, variants: 
     document, problems = lay_out(html, layouts / "pdf", [layouts, FONT_DIR], origin)
     digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
     files: list[tuple[Path, bytes, int]] = []
-    # Print first: the screen variant is the same document with its bleed taken away.
+    print_data = None
+    # Print first: the screen variant is cut from it (or, alone, written without bleed).
     for variant in sorted(variants, key=lambda name: name != "print"):
         target = output_path(config, language, variant)
-        if variant == "screen":
-            without_bleed(document)
-        data, written = write_document(document, variant, digest, Origin(target.relative_to(config.root).as_posix()))
-        problems.items.extend(written.items)
+        if variant == "screen" and print_data is not None:
+            data = screen_from_print(print_data)
+        else:
+            if variant == "screen":
+                without_bleed(document)
+            shown = Origin(target.relative_to(config.root).as_posix())
+            data, written = write_document(document, variant, digest, shown)
+            problems.items.extend(written.items)
+            print_data = data if variant == "print" else None
         files.append((target, data, len(document.pages)))
     if "epub" in config.formats:
         publication = edition.publication

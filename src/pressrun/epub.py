@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .localize import Edition
-from .render import render
+from .render import environment, render
 
 EPUB_DIR = "EPUB"
 
@@ -59,8 +59,10 @@ def make_epub(
 ) -> EpubResult:
     """The EPUB of `edition`; `page_numbers` maps the print layout's anchors to pages."""
 
+    env = environment(layouts, edition)
+
     def document(template: str, title: str, **context) -> bytes:
-        html = render(edition, layouts, f"epub/{template}", doc_title=title, page_numbers=page_numbers, **context)
+        html = render(edition, layouts, f"epub/{template}", env, doc_title=title, page_numbers=page_numbers, **context)
         return html.lstrip().encode("utf-8")
 
     publication = edition.publication
@@ -93,7 +95,7 @@ def make_epub(
 
     resources = [Item("style", "style.css", "text/css")]
     files.append(("style.css", (layouts / "epub" / "style.css").read_bytes()))
-    cover = render(edition, layouts, "epub/cover.svg.j2").lstrip().encode("utf-8")
+    cover = render(edition, layouts, "epub/cover.svg.j2", env).lstrip().encode("utf-8")
     resources.append(Item("cover-image", "images/cover.svg", "image/svg+xml", "cover-image"))
     files.append(("images/cover.svg", cover))
     for icon in sorted((layouts / "icons").glob("*.svg")):
@@ -104,6 +106,7 @@ def make_epub(
         edition,
         layouts,
         "epub/package.opf.j2",
+        env,
         identifier=identifier,
         modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         documents=documents,

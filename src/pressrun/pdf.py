@@ -7,6 +7,7 @@ package) and nothing from the network; its log records become problems of the ed
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import mimetypes
 import os
@@ -45,7 +46,8 @@ def confine_fonts() -> None:
 # What each configured variant asks of WeasyPrint.
 PDF_VARIANTS = {
     # For the printer: PDF/X-4, bleed and crop marks come from the layout's print stylesheet.
-    "print": {"pdf_variant": "pdf/x-4"},
+    # Tagged too, so that the screen variant can be cut from it (see screen_from_print).
+    "print": {"pdf_variant": "pdf/x-4", "pdf_tags": True},
     # For screens: tagged for accessibility.
     "screen": {"pdf_variant": "pdf/ua-1"},
     # For proofreading: like the screen variant, with the proof marks of layouts/pdf/proof.css.
@@ -147,6 +149,71 @@ def anchor_pages(document) -> dict[str, int]:
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
     return pages
+
+
+_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>1</pdfuaid:part></rdf:Description>
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>\
+<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>\
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description></rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"><pdf:Producer>{producer}</pdf:Producer>\
+<pdf:Keywords>{keywords}</pdf:Keywords></rdf:Description>
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/"><xmp:CreatorTool>{creator}</xmp:CreatorTool>\
+<xmp:CreateDate>{created}</xmp:CreateDate><xmp:ModifyDate>{modified}</xmp:ModifyDate></rdf:Description>
+</rdf:RDF></x:xmpmeta>
+<?xpacket end="w"?>"""
+
+
+def _xmp_date(pdf_date: str) -> str:
+    """`D:20211006000000Z` as `2021-10-06T00:00:00Z`."""
+    digits = pdf_date.removeprefix("D:")
+    return f"{digits[0:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:12]}:{digits[12:14]}Z"
+
+
+def screen_from_print(data: bytes) -> bytes:
+    """The screen variant cut from the tagged print PDF, without laying out or writing
+    again: every page cropped to its trim (bleed and crop marks fall outside), no press
+    profile, and identified as PDF/UA-1 instead of PDF/X-4."""
+    from xml.sax.saxutils import escape
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    for page in writer.pages:
+        trim = page.trimbox
+        page.mediabox = trim
+        for box in ("/TrimBox", "/BleedBox", "/CropBox"):
+            page.pop(NameObject(box), None)
+    root = writer._root_object
+    root.pop(NameObject("/OutputIntents"), None)
+    info = dict(writer.metadata or {})
+    info.pop("/Trapped", None)
+    fields = {
+        key: escape(str(info.get(f"/{name}", "")))
+        for key, name in [
+            ("title", "Title"),
+            ("author", "Author"),
+            ("subject", "Subject"),
+            ("producer", "Producer"),
+            ("keywords", "Keywords"),
+            ("creator", "Creator"),
+        ]
+    }
+    fields["created"] = _xmp_date(str(info.get("/CreationDate", "D:19700101000000Z")))
+    fields["modified"] = _xmp_date(str(info.get("/ModDate", "D:19700101000000Z")))
+    metadata = DecodedStreamObject()
+    metadata.set_data(_XMP.format(**fields).encode("utf-8"))
+    metadata.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    root[NameObject("/Metadata")] = writer._add_object(metadata)
+    writer._info = None
+    writer.add_metadata({key: value for key, value in info.items()})
+    writer.pdf_header = b"%PDF-1.7"
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 def without_bleed(document) -> None:

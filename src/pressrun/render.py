@@ -90,10 +90,11 @@ def environment(layouts: Path, edition: Edition) -> Environment:
     return env
 
 
-def render(edition: Edition, layouts: Path, template: str, **extra: Any) -> str:
+def render(edition: Edition, layouts: Path, template: str, env: Environment | None = None, **extra: Any) -> str:
     """The HTML of `template` (relative to `layouts`) for `edition`; a mistake in a
-    template is raised as ProblemsFound at its `path:line`."""
-    env = environment(layouts, edition)
+    template is raised as ProblemsFound at its `path:line`. Pass the `env` of an earlier
+    call to render several documents of one edition without compiling templates again."""
+    env = env or environment(layouts, edition)
     try:
         return env.get_template(template).render(
             edition=edition, publication=edition.publication, parts=edition.parts, lang=edition.language, **extra
