@@ -16,8 +16,9 @@ from babel import Locale
 from babel.dates import format_date
 
 from pressrun import inline
-from pressrun.content import block_texts, profile_texts, publication_texts
+from pressrun.content import profile_texts, publication_texts
 from pressrun.model import Contacts, Directory, Quote
+from pressrun.translatable import texts
 
 SOURCE = Path(__file__).parent / "data" / "directory-2021.txt"
 
@@ -126,7 +127,7 @@ def corpora(directory: Directory) -> tuple[str, list[set[str]]]:
                     prose.append(f"{item.lead} {item.text}")
                 if hasattr(item, "year"):
                     prose.append(f"{item.year} {item.text}")
-            prose += [inline.plain(t) for t in block_texts(block)]
+            prose += [inline.plain(item.text) for item in texts(block)]
         contacts.append(contact_words(profile.contacts))
     return normalize("\n".join(prose)), [set(words) for words in contacts]
 

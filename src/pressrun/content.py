@@ -18,8 +18,9 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from . import inline
 from .errors import Origin, Problems
-from .model import Block, BulletList, Directory, LeadList, ListItem, Paragraph, Profile, Publication, Quote, Timeline
+from .model import Directory, Profile, Publication
 from .schema import SLUG, Converter, Invalid, Text
+from .translatable import texts
 
 PUBLICATION_FILE = "publication.yaml"
 PROFILES_DIR = "profiles"
@@ -151,68 +152,25 @@ def _check_footnotes(profile: Profile, problems: Problems) -> None:
                 )
 
 
-def block_texts(block: Block) -> Iterator[Text]:
-    """Every text of a block, in reading order."""
-    if isinstance(block, Paragraph):
-        yield block.text
-    elif isinstance(block, BulletList):
-        yield from _item_texts(block.items)
-    elif isinstance(block, LeadList):
-        for item in block.items:
-            yield item.lead
-            yield item.text
-    elif isinstance(block, Timeline):
-        for entry in block.entries:
-            yield entry.text
-    elif isinstance(block, Quote):
-        yield from block.paragraphs
-        if block.attribution:
-            yield from (t for t in (block.attribution.name, block.attribution.role, block.attribution.source) if t)
-
-
-def _item_texts(items: tuple[ListItem, ...]) -> Iterator[Text]:
-    for item in items:
-        yield item.text
-        yield from _item_texts(item.items)
+# Texts that are not running text: names and contact details (profiles), the place and
+# the publisher (publication).
+_NOT_BODY = ("name", "acronym", "subtitle", "contacts")
+_NOT_FRONT_MATTER = ("event.place", "publisher")
 
 
 def profile_texts(profile: Profile) -> Iterator[Text]:
-    """Every text of a profile's body (not its contacts), in reading order."""
-    for block in profile.intro:
-        yield from block_texts(block)
-    for section in profile.sections:
-        if section.title:
-            yield section.title
-        for block in section.blocks:
-            yield from block_texts(block)
-    if profile.wordmark:
-        yield profile.wordmark
-    yield from (profile.footnotes or {}).values()
+    """Every text of a profile's body (not its names or contacts), in reading order."""
+    return (item.text for item in texts(profile) if not item.path.startswith(_NOT_BODY))
 
 
 def publication_texts(publication: Publication) -> Iterator[Text]:
-    yield publication.title
-    if publication.subtitle:
-        yield publication.subtitle
-    yield from publication.cover_words
-    yield publication.event.name
-    yield publication.preface_title
-    yield from publication.preface
-    imprint = publication.imprint
-    yield imprint.copyright
-    yield from imprint.permissions
-    yield imprint.citation
-    if imprint.photo_credits:
-        yield imprint.photo_credits
-    yield imprint.design_credit
-    yield from imprint.disclaimers
-    for part in publication.parts:
-        yield part.title
+    """The front matter's texts, cover to parts (not the event's place or the publisher)."""
+    return (item.text for item in texts(publication) if not item.path.startswith(_NOT_FRONT_MATTER))
 
 
 def word_count(directory: Directory) -> int:
-    texts = list(publication_texts(directory.publication))
+    counted = list(publication_texts(directory.publication))
     for profile in directory.profiles.values():
-        texts.append(profile.name)
-        texts.extend(profile_texts(profile))
-    return sum(inline.words(text) for text in texts)
+        counted.append(profile.name)
+        counted.extend(profile_texts(profile))
+    return sum(inline.words(text) for text in counted)

@@ -237,15 +237,10 @@ def write_document(document, variant: str, digest: str, origin: Origin) -> tuple
     return data, problems
 
 
-def write_pdf(html: str, base_url: Path, variant: str, allowed: Iterable[Path], origin: Origin) -> PdfResult:
-    """Lay out `html` (whose relative links resolve against `base_url`) into PDF bytes."""
-    result, _ = lay_out_and_write(html, base_url, variant, allowed, origin)
-    return result
-
-
 def lay_out_and_write(html: str, base_url: Path, variant: str, allowed: Iterable[Path], origin: Origin):
-    """Like `write_pdf`, and also return WeasyPrint's laid-out document, whose boxes
-    the proof report inspects."""
+    """Lay out `html` (whose relative links resolve against `base_url`) and write it as
+    `variant`; return the PDF and WeasyPrint's laid-out document, whose boxes the proof
+    report inspects."""
     document, problems = lay_out(html, base_url, allowed, origin)
     digest = hashlib.sha256(html.encode("utf-8") + variant.encode()).hexdigest()
     data, written = write_document(document, variant, digest, origin)

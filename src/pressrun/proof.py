@@ -126,13 +126,12 @@ def _spans(edition: Edition, starts: dict[str, int], pages: int) -> dict[str, tu
     return spans
 
 
-def _translation(edition: Edition, config: Config) -> tuple[list[dict], list[Finding]]:
+def _translation(edition: Edition) -> tuple[list[dict], list[Finding]]:
     if not edition.translated:
         return [], []
-    catalogs = load_catalogs(config, edition.language)
     table = []
     for domain in DOMAINS:
-        catalog = getattr(catalogs, domain)
+        catalog = getattr(edition.catalogs, domain)
         if catalog is not None:
             table.append(coverage(catalog, edition.language, domain).__dict__)
     findings = [
@@ -156,7 +155,7 @@ def proof_edition(
         single_profile=single,
     )
     result, document = lay_out_and_write(html, layouts / "pdf", "proof", [layouts, FONT_DIR], _origin(config, target))
-    table, findings = _translation(edition, config)
+    table, findings = _translation(edition)
     findings += check_layout(document.pages, edition.language)
     findings += [Finding(edition.language, "engine", "warning", "", p.message) for p in result.problems]
     starts = {k: v for k, v in result.anchor_pages.items() if k.startswith(("part-", "profile-"))}
