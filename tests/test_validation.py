@@ -254,6 +254,19 @@ def test_errors_in_the_configuration(mini, capsys):
     )
 
 
+def test_every_configuration_error_in_one_run(mini, capsys):
+    (mini / "pyproject.toml").write_text(
+        '[tool.pressrun]\ncontent = "content"\nchunk_profiles = 0\npage_budget = "three"\nformats = ["pdf", "docx"]\n'
+    )
+    status, errors, _ = run_check(mini, capsys)
+    assert status == 1
+    assert errors[:3] == [
+        "pyproject.toml:3:1: [tool.pressrun].chunk_profiles: expected a whole number of at least 1 [bad-number]",
+        "pyproject.toml:4:1: [tool.pressrun].page_budget: expected int, got 'three' [wrong-type]",
+        "pyproject.toml:5:1: [tool.pressrun].formats: unknown docx; expected some of pdf, epub [bad-choice]",
+    ]
+
+
 def test_usage_error_exits_2(capsys):
     with pytest.raises(SystemExit) as stopped:
         main(["no-such-command"])

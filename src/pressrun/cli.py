@@ -59,19 +59,44 @@ def _build(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _progress(quiet: bool):
-    """A progress display on standard error, one line per edition; nothing when quiet."""
-    if quiet or not sys.stderr.isatty():
+    """Each edition's stage on standard error: a live line per edition on a terminal, a
+    line per new stage in a log (CI); nothing when quiet."""
+    if quiet:
         yield None
         return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    if not sys.stderr.isatty():
+        shown: dict[str, str] = {}
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as progress:
+        def log(language: str, stage: str, completed: int = 0, total: int = 0) -> None:
+            if shown.get(language) != stage:
+                shown[language] = stage
+                print(f"{language}: {stage}", file=sys.stderr, flush=True)
+
+        yield log
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    # Refreshed by each report rather than by a thread: the build forks worker processes.
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        auto_refresh=False,
+    ) as progress:
         tasks: dict[str, int] = {}
 
-        def report(language: str, stage: str) -> None:
+        def report(language: str, stage: str, completed: int = 0, total: int = 0) -> None:
             if language not in tasks:
-                tasks[language] = progress.add_task(f"{language}: {stage}", total=1)
-            progress.update(tasks[language], description=f"{language}: {stage}", completed=stage == "done")
+                tasks[language] = progress.add_task(language, total=None)
+            task = tasks[language]
+            if stage == "done":
+                total = completed = progress.tasks[task].total or 1
+            # A stage without counts keeps the bar where the last count left it.
+            counts = {"completed": completed, "total": total} if total else {}
+            progress.update(task, description=f"{language}: {stage}", **counts)
+            progress.refresh()
 
         yield report
 

@@ -40,6 +40,13 @@ KEYS = (
     Key("languages", list, ["en"], "The editions' languages; each is built into `<output>/<language>/`."),
     Key("page_budget", int, 3, "Pages a profile may take before the proof report flags it."),
     Key(
+        "chunk_profiles",
+        int,
+        30,
+        "Profiles per layout chunk: a directory with more is laid out in chunks by parallel processes and joined "
+        "into one PDF, which bounds memory and uses every core.",
+    ),
+    Key(
         "formats",
         list,
         list(FORMAT_NAMES),
@@ -66,6 +73,7 @@ class Config:
     basename: str
     languages: tuple[str, ...]
     page_budget: int
+    chunk_profiles: int
     formats: tuple[str, ...]
     pdf_variants: tuple[str, ...]
 
@@ -131,6 +139,8 @@ def load_config(root: Path) -> Config:
                 "bad-choice",
                 f"[tool.pressrun].{name}: unknown {unknown}; expected some of {', '.join(key.choices)}",
             )
+        elif key.type is int and value < 1:
+            problems.error(origin, "bad-number", f"[tool.pressrun].{name}: expected a whole number of at least 1")
         elif name == "languages" and (bad := [v for v in value if not LANGUAGE.test(v)]):
             problems.error(origin, "bad-language", f"[tool.pressrun].languages: {', '.join(bad)} {LANGUAGE.message}")
         else:

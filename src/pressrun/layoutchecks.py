@@ -12,7 +12,7 @@ from functools import cache
 from fontTools.ttLib import TTFont
 
 from .findings import Finding
-from .pdf import FONT_DIR
+from .fonts import FONT_DIR
 
 # A tolerance, in CSS pixels, for rounding in the engine's positions.
 EPSILON = 1.0

@@ -7,40 +7,25 @@ package) and nothing from the network; its log records become problems of the ed
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import mimetypes
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import font_source_sans_pro
 import pydyf
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .assemble import compact
+from .chunks import LAYOUT_VARIANT, Bookmark, ChunkPdf, LaidOut, LayoutJob
 from .errors import Origin, Problem, Problems
+from .fonts import FONT_DIR, confine_fonts
 
-FONT_DIR = Path(font_source_sans_pro.__file__).parent / "files"
-
-
-def confine_fonts() -> None:
-    """Point fontconfig at the pinned font package only, so that no font installed on the
-    machine can stand in for a missing glyph: the same content gives the same pages."""
-    if os.environ.get("PRESSRUN_FONTCONFIG") == str(FONT_DIR):
-        return
-    folder = Path(tempfile.mkdtemp(prefix="pressrun-fontconfig-"))
-    (folder / "fonts.conf").write_text(
-        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
-        f"<fontconfig><dir>{FONT_DIR}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
-        encoding="utf-8",
-    )
-    os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
-    os.environ["PRESSRUN_FONTCONFIG"] = str(FONT_DIR)
+# PDF points per CSS pixel (72 per inch against 96).
+PT_PER_PX = 0.75
 
 
 # What each configured variant asks of WeasyPrint.
@@ -128,17 +113,26 @@ def _deterministic_metadata(digest: str):
     return finish
 
 
-def lay_out(html: str, base_url: Path, allowed: Iterable[Path], origin: Origin):
+def start_rules(first_page: int) -> str:
+    """CSS that makes a chunk of a book begin at `first_page`: the folio counter starts
+    there, and an even page is a left-hand page (the book's pages progress left to right)."""
+    rules = [] if first_page == 1 else [f"@page :first {{ counter-reset: page {first_page} }}"]
+    if first_page % 2 == 0:
+        rules.append("html { break-before: left }")
+    return "\n".join(rules)
+
+
+def lay_out(html: str, base_url: Path, allowed: Iterable[Path], origin: Origin, first_page: int = 1):
     """WeasyPrint's laid-out document for `html` (relative links resolve against
-    `base_url`), and the engine's warnings as problems."""
+    `base_url`), its first page numbered `first_page`, and the engine's warnings as problems."""
     confine_fonts()
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     problems = Problems()
     with engine_warnings(origin, problems):
         document = HTML(
             string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(allowed)
-        ).render()
+        ).render(stylesheets=[CSS(string=start_rules(first_page))] if first_page != 1 else None)
     return document, problems
 
 
@@ -151,87 +145,51 @@ def anchor_pages(document) -> dict[str, int]:
     return pages
 
 
-_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"><pdfuaid:part>1</pdfuaid:part></rdf:Description>
-<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\
-<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>\
-<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>\
-<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{subject}</rdf:li></rdf:Alt></dc:description></rdf:Description>
-<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/"><pdf:Producer>{producer}</pdf:Producer>\
-<pdf:Keywords>{keywords}</pdf:Keywords></rdf:Description>
-<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/"><xmp:CreatorTool>{creator}</xmp:CreatorTool>\
-<xmp:CreateDate>{created}</xmp:CreateDate><xmp:ModifyDate>{modified}</xmp:ModifyDate></rdf:Description>
-</rdf:RDF></x:xmpmeta>
-<?xpacket end="w"?>"""
+def run_layout_job(job: LayoutJob) -> LaidOut:
+    """Lay out (and unless measuring, write as the print variant) one job's HTML."""
+    document, problems = lay_out(job.html, job.layouts / "pdf", [job.layouts, FONT_DIR], job.origin, job.first_page)
+    anchors = anchor_pages(document)
+    bookmarks = tuple(
+        Bookmark(level, label, index, x * PT_PER_PX, (page.height - y) * PT_PER_PX, state != "closed")
+        for index, page in enumerate(document.pages)
+        for level, label, (x, y), state in page.bookmarks
+    )
+    chunk = None
+    if job.write:
+        borrowed = _borrow_missing_anchors(document)
+        digest = hashlib.sha256(f"{job.first_page}:{job.html}".encode()).hexdigest()
+        data, written = write_document(document, LAYOUT_VARIANT, digest, job.origin, compressed=False)
+        problems.items.extend(written.items)
+        chunk = ChunkPdf(compact(data), borrowed)
+    return LaidOut(len(document.pages), anchors, bookmarks, chunk, tuple(problems.items))
 
 
-def _xmp_date(pdf_date: str) -> str:
-    """`D:20211006000000Z` as `2021-10-06T00:00:00Z`."""
-    digits = pdf_date.removeprefix("D:")
-    return f"{digits[0:4]}-{digits[4:6]}-{digits[6:8]}T{digits[8:10]}:{digits[10:12]}:{digits[12:14]}Z"
-
-
-def screen_from_print(data: bytes) -> bytes:
-    """The screen variant cut from the tagged print PDF, without laying out or writing
-    again: every page cropped to its trim (bleed and crop marks fall outside), no press
-    profile, and identified as PDF/UA-1 instead of PDF/X-4."""
-    from xml.sax.saxutils import escape
-
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DecodedStreamObject, NameObject
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    for page in writer.pages:
-        trim = page.trimbox
-        page.mediabox = trim
-        for box in ("/TrimBox", "/BleedBox", "/CropBox"):
-            page.pop(NameObject(box), None)
-    root = writer._root_object
-    root.pop(NameObject("/OutputIntents"), None)
-    info = dict(writer.metadata or {})
-    info.pop("/Trapped", None)
-    fields = {
-        key: escape(str(info.get(f"/{name}", "")))
-        for key, name in [
-            ("title", "Title"),
-            ("author", "Author"),
-            ("subject", "Subject"),
-            ("producer", "Producer"),
-            ("keywords", "Keywords"),
-            ("creator", "Creator"),
-        ]
-    }
-    fields["created"] = _xmp_date(str(info.get("/CreationDate", "D:19700101000000Z")))
-    fields["modified"] = _xmp_date(str(info.get("/ModDate", "D:19700101000000Z")))
-    metadata = DecodedStreamObject()
-    metadata.set_data(_XMP.format(**fields).encode("utf-8"))
-    metadata.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
-    root[NameObject("/Metadata")] = writer._add_object(metadata)
-    writer._info = None
-    writer.add_metadata({key: value for key, value in info.items()})
-    writer.pdf_header = b"%PDF-1.7"
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
-
-
-def without_bleed(document) -> None:
-    """Make a document laid out for print fit for screens: pages cut at the trim (the
-    backgrounds painted into the bleed fall outside), no crop marks, no press profile."""
+def _borrow_missing_anchors(document) -> frozenset[str]:
+    """Give the document a stand-in anchor for each internal link whose target is laid out
+    in another chunk, so that the writer keeps the link (as a named destination, which the
+    merged book resolves) instead of dropping it."""
+    present = {anchor for page in document.pages for anchor in page.anchors}
+    borrowed = set()
     for page in document.pages:
-        page.bleed = dict.fromkeys(page.bleed, 0)
-        page._page_box.style["marks"] = ()
-    document.color_profiles = {}
+        for kind, target, _, _ in page.links:
+            if kind == "internal" and target not in present:
+                page.anchors[target] = (0, 0, 0, 0)
+                present.add(target)
+                borrowed.add(target)
+    return frozenset(borrowed)
 
 
-def write_document(document, variant: str, digest: str, origin: Origin) -> tuple[bytes, Problems]:
-    """PDF bytes of a laid-out document, as `variant` asks (see PDF_VARIANTS)."""
+def write_document(
+    document, variant: str, digest: str, origin: Origin, compressed: bool = True
+) -> tuple[bytes, Problems]:
+    """PDF bytes of a laid-out document, as `variant` asks (see PDF_VARIANTS); with
+    `compressed` false, its streams are left for `assemble.compact` to compress."""
     problems = Problems()
     with engine_warnings(origin, problems):
         data = document.write_pdf(
             finisher=_deterministic_metadata(digest),
             pdf_identifier=digest[:32].encode(),
+            uncompressed_pdf=not compressed,
             **PDF_VARIANTS[variant],
         )
     return data, problems

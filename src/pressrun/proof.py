@@ -25,15 +25,17 @@ from jinja2 import TemplateError
 
 from .build import PDF_TEMPLATE, load_catalogs
 from .catalogs import DOMAINS, coverage
+from .chunks import profiles_only
 from .config import Config, load_config
 from .content import load
 from .datachecks import check_directory
 from .errors import Origin, ProblemsFound
 from .findings import Finding
+from .fonts import FONT_DIR
 from .layoutchecks import check_layout, page_budget
 from .localize import Edition
 from .output import write_atomically
-from .pdf import FONT_DIR, lay_out_and_write
+from .pdf import lay_out_and_write
 from .render import render, report_environment, template_problem
 
 PROOF_DIR = "proof"
@@ -152,7 +154,7 @@ def proof_edition(
         created=created,
         fonts_url=FONT_DIR.as_uri(),
         stamp=stamp,
-        single_profile=single,
+        **({"book": profiles_only(edition.parts)} if single else {}),
     )
     result, document = lay_out_and_write(html, layouts / "pdf", "proof", [layouts, FONT_DIR], _origin(config, target))
     table, findings = _translation(edition)

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
 from . import inline
+from .chunks import whole_book
 from .errors import Level, Origin, Problem, ProblemsFound
 from .localize import Edition
 from .model import BulletList, LeadList, Paragraph, Profile, PullQuote, Quote, Timeline
@@ -93,11 +94,13 @@ def environment(layouts: Path, edition: Edition) -> Environment:
 def render(edition: Edition, layouts: Path, template: str, env: Environment | None = None, **extra: Any) -> str:
     """The HTML of `template` (relative to `layouts`) for `edition`; a mistake in a
     template is raised as ProblemsFound at its `path:line`. Pass the `env` of an earlier
-    call to render several documents of one edition without compiling templates again."""
+    call to render several documents of one edition without compiling templates again.
+    The `book` a PDF template lays out is the whole book unless `extra` gives a chunk."""
     env = env or environment(layouts, edition)
+    context = {"book": whole_book(edition.parts), **extra}
     try:
         return env.get_template(template).render(
-            edition=edition, publication=edition.publication, parts=edition.parts, lang=edition.language, **extra
+            edition=edition, publication=edition.publication, parts=edition.parts, lang=edition.language, **context
         )
     except TemplateError as error:
         raise ProblemsFound([template_problem(error, layouts, template)]) from error

@@ -1,0 +1,165 @@
+"""What each layout of a book holds, and on which page each chunk of a large book begins.
+
+A directory with up to `chunk_profiles` profiles is one layout. A larger one is cut into
+chunks that parallel processes lay out separately; this module decides the cuts and,
+once the chunks' pages are counted, the page each chunk starts on.
+
+Cuts fall only before a profile. Profiles begin on a new page, and left-hand and
+right-hand pages have the same text width, so a chunk that begins with a profile has
+the same pages whichever side it starts on. The pages that must fall on one side (a
+part's opening on the right, the back cover on the left) therefore never begin a chunk:
+the one chunk whose page count can depend on its first page's side is a chunk holding
+such a page, and that chunk is measured both ways.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import Origin, Problem
+
+if TYPE_CHECKING:  # the types only: a build with nothing to do imports neither
+    from .localize import EditionPart
+    from .model import Profile
+
+# The layout every PDF variant of a build is cut from: the print one, with its bleed.
+LAYOUT_VARIANT = "print"
+
+# The first page's side, by parity of its number (left to right: odd pages are right-hand).
+RIGHT, LEFT = 1, 0
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    """A part as one layout holds it: its opening page or not, and some of its profiles."""
+
+    part: EditionPart
+    profiles: tuple[Profile, ...]
+    opening: bool
+
+    @property
+    def id(self) -> str:
+        return self.part.id
+
+    @property
+    def title(self):
+        return self.part.title
+
+
+@dataclass(frozen=True)
+class BookSlice:
+    """What one layout holds (the `book` of the PDF template)."""
+
+    front: bool
+    body: tuple[BodyPart, ...]
+    back: bool
+    # The contents' page numbers, when its targets are laid out in other chunks.
+    page_numbers: Mapping[str, int] | None = None
+
+    @property
+    def sided(self) -> bool:
+        """Whether a page after the first must fall on a given side, so that the page
+        count can depend on the side the layout starts on."""
+        return self.back or any(part.opening for part in self.body)
+
+    def with_page_numbers(self, numbers: Mapping[str, int]) -> BookSlice:
+        return replace(self, page_numbers=numbers)
+
+
+def whole_book(parts: Sequence[EditionPart]) -> BookSlice:
+    return BookSlice(True, tuple(BodyPart(part, part.profiles, True) for part in parts), True)
+
+
+def profiles_only(parts: Sequence[EditionPart]) -> BookSlice:
+    """The profiles alone, without front matter, part openings or back cover."""
+    return BookSlice(False, tuple(BodyPart(part, part.profiles, False) for part in parts), False)
+
+
+def contents_anchors(parts: Sequence[EditionPart]) -> list[str]:
+    """The anchors the contents link to, in order."""
+    return [anchor for part in parts for anchor in [f"part-{part.id}"] + [f"profile-{p.id}" for p in part.profiles]]
+
+
+def plan(parts: Sequence[EditionPart], chunk_profiles: int) -> list[BookSlice]:
+    """The layouts of a book: the whole book when it has at most `chunk_profiles`
+    profiles; otherwise as few chunks of nearly equal size as hold at most that many
+    each. The cuts depend on the content and configuration only, never on the machine,
+    so that every machine makes the same bytes. The first chunk holds the front matter."""
+    profiles = [(index, profile) for index, part in enumerate(parts) for profile in part.profiles]
+    if len(profiles) <= chunk_profiles:
+        return [whole_book(parts)]
+    count = math.ceil(len(profiles) / chunk_profiles)
+    # Where each chunk begins, as an index into `profiles`.
+    starts = [round(n * len(profiles) / count) for n in range(count)] + [len(profiles)]
+    bodies: list[list[BodyPart]] = [[] for _ in range(count)]
+    for number, body in enumerate(bodies):
+        for position, (index, profile) in enumerate(profiles[starts[number] : starts[number + 1]]):
+            part = parts[index]
+            opens = profile is part.profiles[0]
+            if opens and position == 0 and number > 0:
+                # Chunks begin with a profile: the part's opening ends the chunk before.
+                bodies[number - 1].append(BodyPart(part, (), True))
+                opens = False
+            if body and body[-1].part is part:
+                body[-1] = replace(body[-1], profiles=body[-1].profiles + (profile,))
+            else:
+                body.append(BodyPart(part, (profile,), opens))
+    return [BookSlice(number == 0, tuple(body), number == count - 1) for number, body in enumerate(bodies)]
+
+
+def first_pages(counts: Sequence[Mapping[int, int]]) -> list[int]:
+    """The page each chunk starts on, from its page counts by starting side (a chunk
+    measured one way only has one count, whatever its side)."""
+    pages = [1]
+    for measured in counts[:-1]:
+        side = pages[-1] % 2
+        pages.append(pages[-1] + measured.get(side, next(iter(measured.values()))))
+    return pages
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """An outline entry: its level (CSS `bookmark-level`), label, 0-based page (in its
+    layout, then in the joined book) and position in PDF points from the bottom-left."""
+
+    level: int
+    label: str
+    page: int
+    x: float
+    y: float
+    open: bool = True
+
+
+@dataclass(frozen=True)
+class ChunkPdf:
+    data: bytes
+    # Anchors the chunk's writer was given only so that it kept links into other chunks;
+    # the chunk that really holds them provides their destinations.
+    borrowed_anchors: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class LayoutJob:
+    """One layout a worker process makes: a whole book, or one chunk of a large one."""
+
+    html: str
+    layouts: Path
+    origin: Origin
+    first_page: int = 1
+    # False for the first pass over a chunked book, which only measures the pages.
+    write: bool = True
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    pages: int
+    # The page (1-based, in this layout) on which each anchor (an element's id) lands.
+    anchors: dict[str, int]
+    # The outline entries, their pages 0-based in this layout.
+    bookmarks: tuple[Bookmark, ...]
+    pdf: ChunkPdf | None
+    problems: tuple[Problem, ...]

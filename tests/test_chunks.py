@@ -1,0 +1,178 @@
+"""A large directory is laid out in chunks by parallel processes and joined into one PDF.
+The joined book must be the book one layout makes: the same pages, folios, running
+heads, contents numbers, outline, links, tags and EPUB page list."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pikepdf
+import pypdfium2
+import pytest
+from babel import Locale
+from pypdf import PdfReader
+
+from conftest import copy_project
+from pdfcheck import misplaced_profiles, outline, read_pages
+from pressrun.build import epub_path, load_catalogs, output_path
+from pressrun.chunks import first_pages, plan, whole_book
+from pressrun.cli import main
+from pressrun.config import load_config
+from pressrun.content import load
+from pressrun.localize import Edition
+
+# Fifteen chunks of the 29 profiles: the second part's opening falls inside the second
+# chunk, which is measured starting on either side.
+CHUNK_PROFILES = 2
+
+
+def chunked_copy(target: Path) -> Path:
+    project = copy_project(target)
+    config = project / "pyproject.toml"
+    text = config.read_text(encoding="utf-8").replace('languages = ["en", "fr"]', 'languages = ["en"]')
+    config.write_text(text + f"chunk_profiles = {CHUNK_PROFILES}\n", encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="module")
+def chunked(tmp_path_factory) -> Path:
+    project = chunked_copy(tmp_path_factory.mktemp("chunked"))
+    assert main(["--project", str(project), "build", "--strict", "-q", "--jobs", "2"]) == 0
+    return project
+
+
+@pytest.fixture(scope="module")
+def edition() -> Edition:
+    config = load_config(Path(__file__).resolve().parents[1])
+    return Edition(load(config.root, config.content), Locale("en"), load_catalogs(config, "en"))
+
+
+def screen(project: Path) -> Path:
+    return output_path(load_config(project), "en", "screen")
+
+
+def printed(project: Path) -> Path:
+    return output_path(load_config(project), "en", "print")
+
+
+def test_a_directory_within_the_chunk_size_is_one_layout(edition):
+    assert plan(edition.parts, 29) == [whole_book(edition.parts)]
+
+
+def test_chunks_hold_every_profile_once_and_begin_with_a_profile(edition):
+    slices = plan(edition.parts, CHUNK_PROFILES)
+    assert len(slices) == 15
+    held = [profile.id for book in slices for part in book.body for profile in part.profiles]
+    assert held == [profile.id for profile in edition.profiles()]
+    openings = [part.id for book in slices for part in book.body if part.opening]
+    assert openings == [part.id for part in edition.parts]
+    assert [book.front for book in slices] == [True] + [False] * 14
+    assert [book.back for book in slices] == [False] * 14 + [True]
+    for book in slices[1:]:
+        assert book.body[0].profiles and not book.body[0].opening, "a chunk never begins on a sided page"
+    assert [book.sided for book in slices] == [True, True] + [False] * 12 + [True]
+
+
+def test_first_pages_follow_each_chunks_count_for_the_side_it_starts_on():
+    # The second chunk has 7 pages if it starts on a right-hand page, 8 on a left-hand one.
+    assert first_pages([{1: 10}, {1: 7, 0: 8}, {1: 5}]) == [1, 11, 18]
+    assert first_pages([{1: 9}, {1: 7, 0: 8}, {1: 5}]) == [1, 10, 18]
+
+
+def test_the_chunked_book_has_the_pages_of_one_layout(built_directory, chunked):
+    single, joined = read_pages(screen(built_directory)), read_pages(screen(chunked))
+    assert len(joined) == len(single) == 64
+    for one, other in zip(single, joined, strict=True):
+        assert (other.header, other.body, other.footnotes, other.footer) == (
+            one.header,
+            one.body,
+            one.footnotes,
+            one.footer,
+        ), f"page {one.number} differs"
+
+
+def test_the_chunked_book_looks_the_same_on_every_page(built_directory, chunked):
+    def images(path: Path) -> list[str]:
+        document = pypdfium2.PdfDocument(path)
+        return [hashlib.sha256(page.render(scale=0.3).to_pil().tobytes()).hexdigest() for page in document]
+
+    assert images(screen(chunked)) == images(screen(built_directory))
+
+
+def test_the_contents_numbers_are_right_across_chunks(chunked, edition):
+    assert misplaced_profiles(read_pages(screen(chunked)), "Contents", edition) == []
+
+
+def test_outline_links_and_destinations_cross_chunks(built_directory, chunked):
+    assert outline(screen(chunked)) == outline(screen(built_directory))
+
+    def links(path: Path) -> list[tuple[int, str, list[float]]]:
+        found = []
+        for number, page in enumerate(PdfReader(path).pages, start=1):
+            for annotation in page.get("/Annots") or []:
+                annotation = annotation.get_object()
+                target = annotation.get("/Dest") or annotation["/A"]["/URI"]
+                found.append((number, str(target), [round(float(v), 2) for v in annotation["/Rect"]]))
+        return found
+
+    def destinations(path: Path) -> dict[str, int]:
+        reader = PdfReader(path)
+        return {name: reader.get_destination_page_number(dest) + 1 for name, dest in reader.named_destinations.items()}
+
+    assert links(screen(chunked)) == links(screen(built_directory))
+    assert len(links(screen(chunked))) > 29, "the contents link to every profile"
+    assert destinations(screen(chunked)) == destinations(screen(built_directory))
+
+
+def test_the_joined_tag_tree_is_whole_and_consistent(built_directory, chunked):
+    def tags(path: Path) -> tuple[int, int]:
+        pdf = pikepdf.open(path)
+        tree = pdf.Root.StructTreeRoot
+        nums = tree.ParentTree.Nums
+        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        pages = {page.obj.objgen for page in pdf.pages}
+        for index, page in enumerate(pdf.pages):
+            assert int(page.obj.StructParents) == index and isinstance(parents[index], pikepdf.Array)
+            for annotation in page.obj.get("/Annots", []):
+                element = parents[int(annotation.StructParent)]
+                assert any(
+                    isinstance(kid, pikepdf.Dictionary)
+                    and kid.get("/Type") == "/OBJR"
+                    and kid.Obj.objgen == annotation.objgen
+                    for kid in element.K
+                ), f"page {index + 1}: a link annotation is not in the tag tree"
+        elements, stack = 0, [tree.K[0]]
+        while stack:
+            element = stack.pop()
+            elements += 1
+            assert "/Pg" not in element or element.Pg.objgen in pages
+            kids = element.get("/K", [])
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                    assert kid.P.objgen == element.objgen
+                    stack.append(kid)
+        return elements, len(parents)
+
+    assert tags(screen(chunked)) == tags(screen(built_directory))
+
+
+def test_the_print_file_keeps_its_press_setup(built_directory, chunked):
+    def setup(path: Path):
+        pdf = pikepdf.open(path)
+        boxes = [(tuple(page.obj.TrimBox), tuple(page.obj.BleedBox), tuple(page.obj.MediaBox)) for page in pdf.pages]
+        return boxes, len(pdf.Root.OutputIntents), "pdfxid" in pdf.Root.Metadata.read_bytes().decode()
+
+    assert setup(printed(chunked)) == setup(printed(built_directory))
+
+
+def test_the_epub_gets_the_same_page_list(built_directory, chunked):
+    config = load_config(chunked)
+    assert epub_path(config, "en").read_bytes() == epub_path(load_config(built_directory), "en").read_bytes()
+
+
+def test_a_chunked_build_makes_the_same_bytes_in_one_process(chunked, tmp_path):
+    project = chunked_copy(tmp_path / "again")
+    assert main(["--project", str(project), "build", "--strict", "-q", "--jobs", "1"]) == 0
+    for path in (screen, printed):
+        assert path(project).read_bytes() == path(chunked).read_bytes()
