@@ -6,10 +6,12 @@ once the chunks' pages are counted, the page each chunk starts on.
 
 Cuts fall only before a profile. Profiles begin on a new page, and left-hand and
 right-hand pages have the same text width, so a chunk that begins with a profile has
-the same pages whichever side it starts on. The pages that must fall on one side (a
-part's opening on the right, the back cover on the left) therefore never begin a chunk:
-the one chunk whose page count can depend on its first page's side is a chunk holding
-such a page, and that chunk is measured both ways.
+the same pages whichever side it starts on (which is why a layout for chunked books must
+not make profiles start on a given side). The pages that must fall on one side (a
+part's opening on the right, the back cover on the left) never begin a chunk; a chunk
+that holds one may count one page more or less depending on its first page's side, so
+it is measured both ways. The build checks every count again after the second pass and
+lays out again any chunk whose first page moved.
 """
 
 from __future__ import annotations
