@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import multiprocessing
 import multiprocessing.pool
 import queue
@@ -107,7 +108,7 @@ def build(
     if not stale:
         return BuildResult((), (), fresh)
     level = Level.WARNING if allow_untranslated else Level.ERROR
-    with _workers(jobs) as workers:
+    with _workers(jobs, _layouts_ahead(config, len(stale))) as workers:
         editions = _editions(config, stale)
         _stop_on_gaps(editions, allow_untranslated)
         outputs = _run(config, editions, chosen, workers, report, allow_untranslated)
@@ -189,16 +190,26 @@ class _Workers:
         return tag, result
 
 
+def _layouts_ahead(config: Config, editions: int) -> int:
+    """How many layouts can run at once: one per edition, or per chunk of a large one
+    (counted from the profile files, before the content is read)."""
+    from .content import profile_file_count
+
+    profiles = profile_file_count(config.root, config.content)
+    return editions * max(1, math.ceil(profiles / config.chunk_profiles))
+
+
 @contextmanager
-def _workers(jobs: int) -> Iterator[_Workers]:
-    """Worker processes (or, for one job, this process) that run layout jobs. They are
-    forked at once, while this process runs no other thread, and start loading WeasyPrint
-    while the content is read; they are reaped at the end, so that their time and memory
-    count as the build's, or stopped at once when the build fails."""
+def _workers(jobs: int, layouts: int) -> Iterator[_Workers]:
+    """Worker processes (or, for `jobs` 1, this process) that run layout jobs: `jobs` of
+    them, or fewer when fewer `layouts` can run at once. They are forked at once, while
+    this process runs no other thread, and start loading WeasyPrint while the content is
+    read; they are reaped at the end, so that their time and memory count as the
+    build's, or stopped at once when the build fails."""
     if jobs <= 1:
         yield _Workers(None)
         return
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker)
+    pool = multiprocessing.get_context("fork").Pool(min(jobs, layouts), initializer=_start_worker)
     try:
         yield _Workers(pool)
     except BaseException:

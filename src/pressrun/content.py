@@ -56,6 +56,12 @@ def _profile_files(profiles_dir: Path) -> list[Path]:
     return sorted(p for p in profiles_dir.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
 
 
+def profile_file_count(root: Path, content_dir: str = "content") -> int:
+    """How many profile files there are, without reading them: a cheap measure of the work ahead."""
+    profiles_dir = root / content_dir / PROFILES_DIR
+    return len(_profile_files(profiles_dir)) if profiles_dir.is_dir() else 0
+
+
 def load(root: Path, content_dir: str = "content") -> Directory:
     """Load and validate the publication under `root/content_dir`; raise ProblemsFound."""
     problems = Problems()
