@@ -35,9 +35,8 @@ def _save(pdf: pikepdf.Pdf, version: str | None = None) -> bytes:
 
 
 def compact(data: bytes) -> bytes:
-    """The PDF with its streams compressed and its objects packed into object streams.
-    The engine's own compression is at zlib's slowest level; this is about as small and
-    takes a tenth of the time."""
+    """The PDF with its streams compressed (zlib's default level) and its objects packed
+    into object streams."""
     return _save(pikepdf.open(io.BytesIO(data)))
 
 
@@ -54,57 +53,22 @@ def merge(chunks: Sequence[ChunkPdf], bookmarks: Sequence[Bookmark]) -> bytes:
     """One PDF from the chunks' PDFs, in order. The first chunk gives the document-level
     entries (language, metadata, output intent, viewer preferences)."""
     book = pikepdf.open(io.BytesIO(chunks[0].data))
-    tree = book.Root.get("/StructTreeRoot")
-    document = tree.K[0] if tree is not None else None
     sources = [book] + [pikepdf.open(io.BytesIO(chunk.data)) for chunk in chunks[1:]]
-    total_pages = sum(len(source.pages) for source in sources)
-    structure: list[object] = []
-    parent_tree: list[tuple[int, object]] = []
+    tags = _TagTree(book, sum(len(source.pages) for source in sources))
     destinations: list[tuple[str, object]] = []
-    next_annotation_key = total_pages
     first_page = 0
     for chunk, source in zip(chunks, sources, strict=True):
-        count = len(source.pages)
         if source is not book:
             book.pages.extend(source.pages)
-        pages = [book.pages[first_page + index] for index in range(count)]
-        if document is not None:
-            source_tree = source.Root.StructTreeRoot
-            kids, nums = source_tree.K[0].K, source_tree.ParentTree.Nums
-            if source is not book:
-                kids, nums = _copy(book, source, kids), _copy(book, source, nums)
-            for kid in kids:
-                kid.P = document
-                structure.append(kid)
-            # Keys below the chunk's page count are pages; the others are annotations.
-            renumbered = {}
-            for key, value in _pairs(nums):
-                key = int(key)
-                if key < count:
-                    parent_tree.append((first_page + key, value))
-                else:
-                    renumbered[key] = next_annotation_key
-                    parent_tree.append((next_annotation_key, value))
-                    next_annotation_key += 1
-            for index, page in enumerate(pages):
-                page.obj.StructParents = first_page + index
-                for annotation in page.obj.get("/Annots", []):
-                    if "/StructParent" in annotation:
-                        annotation.StructParent = renumbered[int(annotation.StructParent)]
+        tags.adopt(source, first_page)
         names = source.Root.get("/Names")
         if names is not None and "/Dests" in names:
             flat = names.Dests.Names if source is book else _copy(book, source, names.Dests.Names)
             destinations += [
                 (str(name), target) for name, target in _pairs(flat) if str(name) not in chunk.borrowed_anchors
             ]
-        first_page += count
-    if document is not None:
-        document.K = Array(structure)
-        tree.ParentTree = book.make_indirect(
-            Dictionary(
-                Nums=Array([item for pair in sorted(parent_tree, key=lambda p: p[0]) for item in (pair[0], pair[1])])
-            )
-        )
+        first_page += len(source.pages)
+    tags.close()
     if destinations:
         ordered = sorted(destinations, key=lambda pair: pair[0].encode("utf-8"))
         book.Root.Names = Dictionary(
@@ -112,6 +76,55 @@ def merge(chunks: Sequence[ChunkPdf], bookmarks: Sequence[Bookmark]) -> bytes:
         )
     _write_outline(book, bookmarks)
     return _save(book)
+
+
+class _TagTree:
+    """The book's one tag tree: each chunk's structure elements go under the first
+    chunk's Document element, and the parent tree is numbered again, pages first (key =
+    page index) and then the annotations, as WeasyPrint numbers one document."""
+
+    def __init__(self, book: pikepdf.Pdf, total_pages: int):
+        self.book = book
+        self.tree = book.Root.get("/StructTreeRoot")
+        self.kids: list[object] = []
+        self.parents: list[tuple[int, object]] = []
+        self.next_annotation_key = total_pages
+
+    def adopt(self, source: pikepdf.Pdf, first_page: int) -> None:
+        """Take in the tags of `source`, whose pages are the book's from `first_page` on."""
+        if self.tree is None:
+            return
+        count = len(source.pages)
+        source_tree = source.Root.StructTreeRoot
+        kids, nums = source_tree.K[0].K, source_tree.ParentTree.Nums
+        if source is not self.book:
+            kids, nums = _copy(self.book, source, kids), _copy(self.book, source, nums)
+        for kid in kids:
+            kid.P = self.tree.K[0]
+            self.kids.append(kid)
+        annotation_keys = {}
+        for key, value in _pairs(nums):
+            if int(key) < count:
+                self.parents.append((first_page + int(key), value))
+            else:
+                annotation_keys[int(key)] = self.next_annotation_key
+                self.parents.append((self.next_annotation_key, value))
+                self.next_annotation_key += 1
+        for index in range(count):
+            page = self.book.pages[first_page + index].obj
+            page.StructParents = first_page + index
+            for annotation in page.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = annotation_keys[int(annotation.StructParent)]
+
+    def close(self) -> None:
+        if self.tree is None:
+            return
+        self.tree.K[0].K = Array(self.kids)
+        ordered = sorted(self.parents, key=lambda pair: pair[0])
+        self.tree.ParentTree = self.book.make_indirect(
+            Dictionary(Nums=Array([item for key, value in ordered for item in (key, value)]))
+        )
 
 
 def _write_outline(book: pikepdf.Pdf, bookmarks: Sequence[Bookmark]) -> None:
