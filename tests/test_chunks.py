@@ -161,9 +161,12 @@ def test_the_print_file_keeps_its_press_setup(built_directory, chunked):
     def setup(path: Path):
         pdf = pikepdf.open(path)
         boxes = [(tuple(page.obj.TrimBox), tuple(page.obj.BleedBox), tuple(page.obj.MediaBox)) for page in pdf.pages]
-        return boxes, len(pdf.Root.OutputIntents), "pdfxid" in pdf.Root.Metadata.read_bytes().decode()
+        # Every chunk embeds the CMYK press profile; the joined book keeps one copy.
+        profiles = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Stream) and obj.get("/N") == 4]
+        return boxes, len(pdf.Root.OutputIntents), "pdfxid" in pdf.Root.Metadata.read_bytes().decode(), len(profiles)
 
     assert setup(printed(chunked)) == setup(printed(built_directory))
+    assert setup(printed(chunked))[1:] == (1, True, 1)
 
 
 def test_the_epub_gets_the_same_page_list(built_directory, chunked):

@@ -60,6 +60,7 @@ def merge(chunks: Sequence[ChunkPdf], bookmarks: Sequence[Bookmark]) -> bytes:
     for chunk, source in zip(chunks, sources, strict=True):
         if source is not book:
             book.pages.extend(source.pages)
+            _share_color_spaces(book, range(first_page, first_page + len(source.pages)))
         tags.adopt(source, first_page)
         names = source.Root.get("/Names")
         if names is not None and "/Dests" in names:
@@ -76,6 +77,34 @@ def merge(chunks: Sequence[ChunkPdf], bookmarks: Sequence[Bookmark]) -> bytes:
         )
     _write_outline(book, bookmarks)
     return _save(book)
+
+
+def _share_color_spaces(book: pikepdf.Pdf, pages: range) -> None:
+    """Every chunk embeds the press profile in its colour spaces (which its pages and
+    their forms share); point them at the first chunk's, so that the book holds it once."""
+    shared = book.pages[0].Resources.get("/ColorSpace")
+    if shared is None:
+        return
+    spaces = {}
+    for index in pages:
+        space = book.pages[index].Resources.get("/ColorSpace")
+        if space is not None and space.is_indirect:
+            spaces[space.objgen] = space
+    for space in spaces.values():
+        for name, value in space.items():
+            if name in shared and _canonical(value) == _canonical(shared[name]):
+                space[name] = shared[name]
+
+
+def _canonical(value) -> object:
+    """A PDF object's content, comparable across files (streams by their bytes)."""
+    if isinstance(value, pikepdf.Stream):
+        return ("stream", _canonical(value.stream_dict), value.read_raw_bytes())
+    if isinstance(value, pikepdf.Array):
+        return tuple(_canonical(item) for item in value)
+    if isinstance(value, pikepdf.Dictionary):
+        return tuple(sorted((key, _canonical(item)) for key, item in value.items()))
+    return value.unparse() if isinstance(value, pikepdf.Object) else value
 
 
 class _TagTree:
