@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from conftest import copy_project
 from pdfcheck import misplaced_profiles, outline, read_pages
-from pressrun.build import epub_path, load_catalogs, output_path
-from pressrun.chunks import first_pages, plan, whole_book
+from pressrun.build import EditionBuild, epub_path, load_catalogs, output_path
+from pressrun.chunks import LaidOut, first_pages, plan, whole_book
 from pressrun.cli import main
 from pressrun.config import load_config
 from pressrun.content import load
@@ -179,3 +179,48 @@ def test_a_chunked_build_makes_the_same_bytes_in_one_process(chunked, tmp_path):
     assert main(["--project", str(project), "build", "--strict", "-q", "--jobs", "1"]) == 0
     for path in (screen, printed):
         assert path(project).read_bytes() == path(chunked).read_bytes()
+
+
+def laid(pages: int, anchors: dict[str, int]) -> LaidOut:
+    """A stand-in for a worker's layout: only its page count and anchors matter here."""
+    return LaidOut(pages, anchors, (), None, ())
+
+
+@pytest.fixture
+def two_chunks(mini):
+    """The two-profile sample as a book of two chunks: the front matter, the first part and
+    its profile, the second part's opening; then the second part's profile and the back cover."""
+    config_file = mini / "pyproject.toml"
+    config_file.write_text(config_file.read_text() + "chunk_profiles = 1\n")
+    config = load_config(mini)
+    edition = Edition(load(config.root, config.content), Locale("en"), load_catalogs(config, "en"))
+    build = EditionBuild(config, edition, ("screen",), lambda *_: None)
+    first = build.first_jobs()
+    assert [key for key, _ in first] == [("measure", 0, 1), ("measure", 1, 1)]
+    assert build.done(("measure", 0, 1), laid(7, {"part-hosts": 5, "profile-beta": 6, "part-directory": 7})) == []
+    final = build.done(("measure", 1, 1), laid(3, {"profile-alpha": 1}))
+    assert [(key, job.first_page, job.write) for key, job in final] == [
+        (("final", 0), 1, True),
+        (("final", 1), 8, True),
+    ]
+    assert 'data-page="8"' in final[0][1].html, "the contents give the second chunk's page"
+    return build
+
+
+def test_a_chunk_that_moved_is_laid_out_again(two_chunks):
+    # The first chunk came out one page longer than measured: the second now starts on page 9.
+    assert two_chunks.done(("final", 1), laid(3, {"profile-alpha": 1})) == []
+    again = two_chunks.done(("final", 0), laid(8, {"part-hosts": 5, "profile-beta": 6, "part-directory": 8}))
+    assert [(key, job.first_page) for key, job in again] == [(("final", 0), 1), (("final", 1), 9)]
+    assert 'data-page="9"' in again[0][1].html and not two_chunks.finished
+    two_chunks.done(("final", 1), laid(3, {"profile-alpha": 1}))
+    assert two_chunks.done(("final", 0), laid(8, {"part-hosts": 5, "profile-beta": 6, "part-directory": 8})) == []
+    assert two_chunks.finished and two_chunks.pagination_problems == []
+
+
+def test_pagination_that_never_settles_is_an_error(two_chunks):
+    for pages in (8, 9, 10, 11):
+        two_chunks.done(("final", 1), laid(3, {"profile-alpha": 1}))
+        two_chunks.done(("final", 0), laid(pages, {"part-hosts": 5, "profile-beta": 6, "part-directory": pages}))
+    assert two_chunks.finished
+    assert [problem.code for problem in two_chunks.pagination_problems] == ["pagination"]

@@ -229,7 +229,7 @@ def _run(
     back, while the workers go on with the others."""
     builds = []
     for edition in editions:
-        build = _EditionBuild(config, edition, variants, report)
+        build = EditionBuild(config, edition, variants, report)
         _stop_on_gaps([edition], allow_untranslated)
         for key, job in build.first_jobs():
             workers.submit(job, (build, key))
@@ -253,7 +253,7 @@ def _book_anchors(starts: list[int], layouts: list[LaidOut]) -> dict[str, int]:
     }
 
 
-class _EditionBuild:
+class EditionBuild:
     """One language: its layouts, scheduled on the workers, then its files.
 
     A book of one layout is laid out and written in one job. A chunked book is measured
