@@ -224,3 +224,25 @@ def test_pagination_that_never_settles_is_an_error(two_chunks):
         two_chunks.done(("final", 0), laid(pages, {"part-hosts": 5, "profile-beta": 6, "part-directory": pages}))
     assert two_chunks.finished
     assert [problem.code for problem in two_chunks.pagination_problems] == ["pagination"]
+
+
+def test_links_between_chunks_resolve_and_broken_ones_are_reported(mini, capsys):
+    config = mini / "pyproject.toml"
+    config.write_text(config.read_text() + "chunk_profiles = 1\n")
+    # A designer's links after the contents (first chunk): one into the second chunk,
+    # one to an anchor the book does not have.
+    template = mini / "layouts/pdf/publication.html.j2"
+    links = '<p class="see-also"><a href="#profile-alpha">To Alpha</a> <a href="#nowhere">x</a></p>'
+    template.write_text(template.read_text().replace("</nav>", "</nav>" + links, 1))
+    assert main(["--project", str(mini), "build", "-q"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "build/en/publication-print.pdf: warning: WeasyPrint: No anchor #nowhere for internal URI reference [engine]"
+    ]
+    reader = PdfReader(mini / "build/en/publication.pdf")
+    alpha = reader.get_destination_page_number(reader.named_destinations["profile-alpha"])
+    assert "Alpha Network" in reader.pages[alpha].extract_text()
+    contents = next(index for index, page in enumerate(reader.pages) if "To Alpha" in page.extract_text())
+    targets = [str(annotation.get_object().get("/Dest")) for annotation in reader.pages[contents]["/Annots"]]
+    # The contents entries to Alpha and Beta, and the designer's link to Alpha.
+    assert targets.count("profile-alpha") == targets.count("profile-beta") + 1
+    assert "nowhere" not in targets and "nowhere" not in reader.named_destinations

@@ -309,8 +309,8 @@ class EditionBuild:
             book=book,
         )
 
-    def _job(self, chunk: int, first_page: int, write: bool) -> LayoutJob:
-        return LayoutJob(self.html[chunk], self.layouts, self.origin, first_page, write)
+    def _job(self, chunk: int, first_page: int, write: bool, book_anchors: frozenset[str] = frozenset()) -> LayoutJob:
+        return LayoutJob(self.html[chunk], self.layouts, self.origin, first_page, write, book_anchors)
 
     def first_jobs(self) -> list[tuple[tuple, LayoutJob]]:
         if not self.chunked:
@@ -362,7 +362,8 @@ class EditionBuild:
             self.laid_out.pop(chunk, None)
         self.starts = starts
         self.report(self.language, "laying out", len(self.laid_out), len(self.slices))
-        return [(("final", chunk), self._job(chunk, starts[chunk], True)) for chunk in sorted(chunks)]
+        known = frozenset(anchors)
+        return [(("final", chunk), self._job(chunk, starts[chunk], True, known)) for chunk in sorted(chunks)]
 
     def _chunks(self, by_chunk: dict):
         return sorted(by_chunk.items())

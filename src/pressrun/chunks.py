@@ -154,6 +154,8 @@ class LayoutJob:
     first_page: int = 1
     # False for the first pass over a chunked book, which only measures the pages.
     write: bool = True
+    # Every anchor of a chunked book, for the links into other chunks.
+    book_anchors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

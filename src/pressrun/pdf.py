@@ -156,7 +156,7 @@ def run_layout_job(job: LayoutJob) -> LaidOut:
     )
     chunk = None
     if job.write:
-        borrowed = _borrow_missing_anchors(document)
+        borrowed = _borrow_anchors(document, job.book_anchors)
         digest = hashlib.sha256(f"{job.first_page}:{job.html}".encode()).hexdigest()
         data, written = write_document(document, LAYOUT_VARIANT, digest, job.origin)
         problems.items.extend(written.items)
@@ -164,15 +164,16 @@ def run_layout_job(job: LayoutJob) -> LaidOut:
     return LaidOut(len(document.pages), anchors, bookmarks, chunk, tuple(problems.items))
 
 
-def _borrow_missing_anchors(document) -> frozenset[str]:
+def _borrow_anchors(document, book_anchors: frozenset[str]) -> frozenset[str]:
     """Give the document a stand-in anchor for each internal link whose target is laid out
-    in another chunk, so that the writer keeps the link (as a named destination, which the
-    merged book resolves) instead of dropping it."""
+    in another chunk of the book, so that the writer keeps the link (as a named
+    destination, which the joined book resolves) instead of dropping it. A link to an
+    anchor the book does not have is left for the engine to report."""
     present = {anchor for page in document.pages for anchor in page.anchors}
     borrowed = set()
     for page in document.pages:
         for kind, target, _, _ in page.links:
-            if kind == "internal" and target not in present:
+            if kind == "internal" and target not in present and target in book_anchors:
                 page.anchors[target] = (0, 0, 0, 0)
                 present.add(target)
                 borrowed.add(target)
