@@ -271,7 +271,7 @@ class EditionBuild:
         self.variants = variants
         self.report = report
         self.layouts = config.root / config.layouts
-        self.created = build_date(edition.publication.event.date).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.built = build_date(edition.publication.event.date)
         self.environment = environment(self.layouts, edition)
         self.origin = Origin(output_path(config, self.language, "print").relative_to(config.root).as_posix())
         self.slices = plan(edition.parts, config.chunk_profiles)
@@ -304,7 +304,7 @@ class EditionBuild:
             PDF_TEMPLATE,
             env=self.environment,
             variant=LAYOUT_VARIANT,
-            created=self.created,
+            created=self.built.strftime("%Y-%m-%dT%H:%M:%SZ"),
             fonts_url=FONT_DIR.as_uri(),
             book=book,
         )
@@ -430,9 +430,10 @@ class EditionBuild:
                 self.edition,
                 self.layouts,
                 anchors,
-                build_date(publication.event.date),
+                self.built,
                 identifier(config.basename, language),
                 print_source=f"{inline.plain(publication.title)} {publication.year} (print edition)",
+                env=self.environment,
             )
             files.append((epub_path(config, language), epub.data, epub.documents))
         self.report(language, "done")

@@ -15,6 +15,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import Environment
+
 from .localize import Edition
 from .render import environment, render
 
@@ -56,10 +58,12 @@ def make_epub(
     modified: datetime.datetime,
     identifier: str,
     print_source: str,
+    env: Environment | None = None,
 ) -> EpubResult:
-    """The EPUB of `edition`; `page_numbers` maps the print layout's anchors to pages."""
+    """The EPUB of `edition`; `page_numbers` maps the print layout's anchors to pages.
+    Pass the `env` the edition's PDF was rendered with to reuse its compiled templates."""
 
-    env = environment(layouts, edition)
+    env = env or environment(layouts, edition)
 
     def document(template: str, title: str, **context) -> bytes:
         html = render(edition, layouts, f"epub/{template}", env, doc_title=title, page_numbers=page_numbers, **context)

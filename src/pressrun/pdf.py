@@ -92,7 +92,7 @@ class PdfResult:
     data: bytes
     pages: int
     problems: tuple[Problem, ...]
-    # The page number on which each anchor (an element's id) lands, for the EPUB's page list.
+    # The page number on which each anchor (an element's id) lands, for the proof's page spans.
     anchor_pages: dict[str, int]
 
 

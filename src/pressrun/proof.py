@@ -25,7 +25,7 @@ from jinja2 import TemplateError
 
 from .build import PDF_TEMPLATE, load_catalogs
 from .catalogs import DOMAINS, coverage
-from .chunks import profiles_only
+from .chunks import profiles_only, whole_book
 from .config import Config, load_config
 from .content import load
 from .datachecks import check_directory
@@ -154,7 +154,7 @@ def proof_edition(
         created=created,
         fonts_url=FONT_DIR.as_uri(),
         stamp=stamp,
-        **({"book": profiles_only(edition.parts)} if single else {}),
+        book=profiles_only(edition.parts) if single else whole_book(edition.parts),
     )
     result, document = lay_out_and_write(html, layouts / "pdf", "proof", [layouts, FONT_DIR], _origin(config, target))
     table, findings = _translation(edition)
