@@ -1,14 +1,63 @@
-"""Shared fixtures: copies of the tiny sample projects under tests/fixtures."""
+"""Shared fixtures and helpers: copies of the tiny sample projects under tests/fixtures,
+running the CLI, configuring a copy of a project, and an edition of a project."""
 
 from __future__ import annotations
 
+import io
+import json
+import re
 import shutil
+import tomllib
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one pressrun command did: its exit code and what it printed."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def errors(self) -> list[str]:
+        return self.err.splitlines()
+
+
+def run(project: Path, *args: str) -> Run:
+    """Run `pressrun --project PROJECT ARGS…` in this process, capturing its output."""
+    from pressrun.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["--project", str(project), *args])
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def configure(project: Path, **keys) -> None:
+    """Set keys of the project's `[tool.pressrun]` table (a value of None removes the key).
+    Values are strings, whole numbers or lists of strings, as the table holds."""
+    path = project / "pyproject.toml"
+    text = path.read_text(encoding="utf-8")
+    table = tomllib.loads(text)["tool"]["pressrun"] | keys
+    lines = "".join(f"{name} = {json.dumps(value)}\n" for name, value in table.items() if value is not None)
+    block = re.compile(r"^\[tool\.pressrun\]\n(?:(?!\[).*(?:\n|$))*", re.MULTILINE)
+    path.write_text(block.sub(lambda _: f"[tool.pressrun]\n{lines}\n", text, count=1), encoding="utf-8")
+
+
+def edition(project: Path, language: str):
+    """The project's edition in `language`, as a build makes it."""
+    from pressrun.config import load_config
+    from pressrun.i18n import load_editions
+
+    return load_editions(load_config(project), [language])[0]
 
 
 @pytest.fixture
@@ -33,10 +82,8 @@ def copy_project(target: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_directory(tmp_path_factory) -> Path:
     """The real directory, built once for the whole session into a copy of the project."""
-    from pressrun.cli import main
-
     project = copy_project(tmp_path_factory.mktemp("directory"))
-    assert main(["--project", str(project), "build", "--strict", "-q"]) == 0
+    assert run(project, "build", "--strict", "-q").code == 0
     return project
 
 
@@ -45,14 +92,9 @@ def add_language(project: Path, language: str, translate) -> None:
     message)` gives each message's translation (None leaves it untranslated)."""
     from babel.messages.pofile import read_po, write_po
 
-    from pressrun.cli import main
-
-    config = project / "pyproject.toml"
-    config.write_text(
-        config.read_text().replace('content = "content"', f'content = "content"\nlanguages = ["en", "{language}"]')
-    )
-    assert main(["--project", str(project), "i18n", "extract"]) == 0
-    assert main(["--project", str(project), "i18n", "update"]) == 0
+    configure(project, languages=["en", language])
+    assert run(project, "i18n", "extract").code == 0
+    assert run(project, "i18n", "update").code == 0
     for domain in ("content", "layouts"):
         path = project / f"locales/{language}/LC_MESSAGES/{domain}.po"
         with path.open("rb") as stream:

@@ -15,10 +15,9 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date
 
-from pressrun import inline
-from pressrun.content import profile_texts, publication_texts
-from pressrun.model import Contacts, Directory, Quote
-from pressrun.translatable import texts
+from pressrun.content import inline
+from pressrun.content.model import Book, Contacts, Quote
+from pressrun.content.texts import profile_texts, publication_texts, texts
 
 SOURCE = Path(__file__).parent / "data" / "directory-2021.txt"
 
@@ -97,9 +96,9 @@ def contact_words(contacts: Contacts) -> list[str]:
     return words
 
 
-def corpora(directory: Directory) -> tuple[str, list[set[str]]]:
+def corpora(book: Book) -> tuple[str, list[set[str]]]:
     """The content's prose (normalized) and one token set per contact block."""
-    publication = directory.publication
+    publication = book.publication
     prose = [inline.plain(text) for text in publication_texts(publication)]
     event = publication.event
     prose.append(format_date(event.date, "d MMMM y", locale="en"))
@@ -109,7 +108,7 @@ def corpora(directory: Directory) -> tuple[str, list[set[str]]]:
         f"{inline.plain(publication.imprint.citation)}"
     )
     contacts = [contact_words(publication.publisher.contacts), tokens(publication.publisher.name)]
-    for profile in directory.profiles.values():
+    for profile in book.profiles.values():
         names = [profile.name, *(other.name for other in profile.other_names)]
         if profile.acronym:
             names += [f"{name} ({profile.acronym})" for name in names]
@@ -136,9 +135,9 @@ def in_one_contact_block(blocks: list[set[str]], needle: list[str]) -> bool:
     return bool(needle) and any(block.issuperset(needle) for block in blocks)
 
 
-def contact_units(directory: Directory) -> set[str]:
+def contact_units(book: Book) -> set[str]:
     """The source sentences found in contact blocks rather than in prose."""
-    prose, contact_tokens = corpora(directory)
+    prose, contact_tokens = corpora(book)
     return {
         sentence
         for _, sentence in source_units()

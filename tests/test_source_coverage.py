@@ -9,13 +9,14 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPOSITORY
+from pressrun.config import load_config
 from pressrun.content import load
 from sourcetext import corpora, in_one_contact_block, normalize, source_units, tokens
 
 
 @pytest.fixture(scope="module")
 def content_corpora():
-    return corpora(load(REPOSITORY))
+    return corpora(load(load_config(REPOSITORY)))
 
 
 def test_source_has_the_expected_shape():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pressrun.typography import NARROW_NBSP as NNBSP
-from pressrun.typography import NBSP, apply, french, quotation_marks
+from pressrun.i18n.typography import NARROW_NBSP as NNBSP
+from pressrun.i18n.typography import NBSP, apply, french, quotation_marks
 
 
 @pytest.mark.parametrize(

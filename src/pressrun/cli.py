@@ -15,17 +15,26 @@ from pathlib import Path
 
 from . import __version__
 from .config import PDF_VARIANT_NAMES, load_config
-from .content import load, word_count
 from .errors import ProblemsFound
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# What the user is told a command did when it stopped on problems.
+OUTCOME_ON_ERRORS = {
+    "build": "nothing was built",
+    "proof": "no proof was made",
+    "check": "the content is not valid",
+    "i18n": "the catalogs were not changed",
+}
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .content import load
+    from .content.texts import word_count
+
     config = load_config(args.project)
-    directory = load(config.root, config.content)
-    parts = directory.publication.parts
-    print(f"{len(parts)} parts, {len(directory.profiles)} profiles, {word_count(directory):,} words: content is valid")
+    book = load(config)
+    parts = book.publication.parts
+    print(f"{len(parts)} parts, {len(book.profiles)} profiles, {word_count(book):,} words: content is valid")
     return EXIT_OK
 
 
@@ -49,7 +58,7 @@ def _build(args: argparse.Namespace) -> int:
     if not args.quiet:
         for built in result.files:
             unit = "documents" if built.path.suffix == ".epub" else "pages"
-            print(f"wrote {built.path.relative_to(config.root)} ({built.pages} {unit})")
+            print(f"wrote {config.shown(built.path)} ({built.pages} {unit})")
         for language in result.up_to_date:
             print(f"{language}: up to date")
         warnings = f", {len(result.problems)} warning(s)" if result.problems else ""
@@ -102,59 +111,53 @@ def _progress(quiet: bool):
 
 
 def _proof(args: argparse.Namespace) -> int:
-    from .proof import make_proof, summary
+    from .content import load
+    from .errors import Level
+    from .proof import make_proof, proof_profile, summary
 
     config = load_config(args.project)
     if args.profile:
-        directory = load(config.root, config.content)
-        if args.profile not in directory.profiles:
+        if args.profile not in load(config).profiles:
             print(f"pressrun proof: no profile {args.profile!r} in {config.content}/profiles", file=sys.stderr)
             return EXIT_USAGE
-    report = make_proof(
-        config,
-        against=args.against.resolve() if args.against else None,
-        against_revision=args.against_revision,
-        profile_id=args.profile,
-    )
-    if args.profile:
+        report = proof_profile(config, args.profile)
         for edition in report.editions:
-            print(
-                f"wrote {(config.output_dir / 'proof' / edition.language / f'{args.profile}-proof.pdf').relative_to(config.root)}"
-            )
+            print(f"wrote {config.shown(config.proof_path(edition.language, args.profile))}")
+    else:
+        against = args.against.resolve() if args.against else None
+        report = make_proof(config, against=against, against_revision=args.against_revision)
     for line in summary(report):
         print(line)
-    if report.count("error") or (args.strict and report.count("warning")):
+    if report.count(Level.ERROR) or (args.strict and report.count(Level.WARNING)):
         return EXIT_PROBLEMS
     return EXIT_OK
 
 
 def _i18n(args: argparse.Namespace) -> int:
-    from . import catalogs
+    from .content import load
+    from .i18n import catalogs
 
     config = load_config(args.project)
-    source_language = load(config.root, config.content).publication.language
+    source_language = load(config).publication.language
     if args.action == "extract":
         for domain, changed in catalogs.extract(config).items():
-            path = catalogs.template_path(config, domain).relative_to(config.root)
-            print(f"{path}: {'updated' if changed else 'unchanged'}")
+            print(f"{config.shown(catalogs.template_path(config, domain))}: {'updated' if changed else 'unchanged'}")
     elif args.action == "update":
         written = catalogs.update(config, source_language)
         for path in written:
-            print(f"{path.relative_to(config.root)}: updated")
+            print(f"{config.shown(path)}: updated")
         if not written:
             print("catalogs already up to date")
     elif args.action == "compile":
-        written, problems = catalogs.compile_catalogs(config, source_language)
-        problems.raise_if_errors()
-        for path in written:
-            print(f"wrote {path.relative_to(config.root)}")
+        for path in catalogs.compile_catalogs(config, source_language):
+            print(f"wrote {config.shown(path)}")
     else:
         return _i18n_status(config, source_language, args.min_translated)
     return EXIT_OK
 
 
 def _i18n_status(config, source_language: str, minimum: float | None) -> int:
-    from . import catalogs
+    from .i18n import catalogs
 
     below = False
     print(f"{'language':<9}{'domain':<10}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}{'done':>8}")
@@ -171,7 +174,7 @@ def _i18n_status(config, source_language: str, minimum: float | None) -> int:
 
 
 def _reference(args: argparse.Namespace) -> int:
-    from .reference import content_reference
+    from .content.reference import content_reference
 
     print(content_reference(), end="")
     return EXIT_OK
@@ -246,11 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     except ProblemsFound as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        errors = sum(1 for p in error.problems if p.level.value == "error")
-        if errors:
-            print(f"{errors} error(s): nothing was built", file=sys.stderr)
+        outcome = OUTCOME_ON_ERRORS.get(args.command, "stopped")
+        if error.errors:
+            print(f"{len(error.errors)} error(s): {outcome}", file=sys.stderr)
         else:
-            print(f"{len(error.problems)} warning(s) and --strict: nothing was built", file=sys.stderr)
+            print(f"{len(error.problems)} warning(s) and --strict: {outcome}", file=sys.stderr)
         return EXIT_PROBLEMS
 
 

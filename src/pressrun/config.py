@@ -1,89 +1,128 @@
 """`[tool.pressrun]` in pyproject.toml, read into a frozen Config.
 
-Every key is declared once in `KEYS` with its default and meaning; unknown keys and
-wrong types are reported as `pyproject.toml:line:col: message`.
+Every key is declared once, as a field of `Config` with `setting(default, doc)`: that one
+declaration gives its type, its default, its validation and its line in the README's
+configuration reference. Mistakes are reported as `pyproject.toml:line:col: message`.
+Config also knows the project's folders and the paths of every output.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import json
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from .errors import Origin, Problems
-from .schema import LANGUAGE
 
 CONFIG_FILE = "pyproject.toml"
-
-
-@dataclass(frozen=True)
-class Key:
-    name: str
-    type: type
-    default: Any
-    doc: str
-    choices: tuple[str, ...] = ()
-
-
 PDF_VARIANT_NAMES = ("screen", "print")
 FORMAT_NAMES = ("pdf", "epub")
+PROOF_FOLDER = "proof"
 
-KEYS = (
-    Key("content", str, "content", "Folder of the publication's YAML files."),
-    Key("layouts", str, "layouts", "Folder of the Jinja2 templates, stylesheets and icons."),
-    Key("locales", str, "locales", "Folder of the gettext catalogs."),
-    Key("output", str, "build", "Folder the editions are written to."),
-    Key("basename", str, "publication", "File name of the outputs, without extension."),
-    Key("languages", list, ["en"], "The editions' languages; each is built into `<output>/<language>/`."),
-    Key("page_budget", int, 3, "Pages a profile may take before the proof report flags it."),
-    Key(
-        "chunk_profiles",
-        int,
-        30,
-        "Profiles per layout chunk: a directory with more is laid out in chunks by parallel processes and joined "
-        "into one PDF, which bounds memory and uses every core.",
-    ),
-    Key(
-        "formats",
-        list,
-        list(FORMAT_NAMES),
-        "Formats per language: `pdf` (the variants below) and `epub` (EPUB 3, with the print edition's page numbers).",
-        FORMAT_NAMES,
-    ),
-    Key(
-        "pdf_variants",
-        list,
-        list(PDF_VARIANT_NAMES),
-        "PDF variants per language: `screen` (tagged PDF/UA-1) and `print` (PDF/X-4, 3 mm bleed, crop marks).",
-        PDF_VARIANT_NAMES,
-    ),
-)
+
+def is_language_code(value: str) -> bool:
+    """Whether Babel knows `value` as a language (the content's and each edition's)."""
+    # Imported here: a build with nothing to do reads the configuration but no locale data.
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def setting(default: Any, doc: str, choices: tuple[str, ...] = ()) -> Any:
+    """Declare a configuration key: its default, its meaning (for the README) and, for a
+    list, the values it may hold."""
+    return dataclasses.field(default=default, metadata={"doc": doc, "choices": choices})
 
 
 @dataclass(frozen=True)
 class Config:
-    root: Path
-    content: str
-    layouts: str
-    locales: str
-    output: str
-    basename: str
-    languages: tuple[str, ...]
-    page_budget: int
-    chunk_profiles: int
-    formats: tuple[str, ...]
-    pdf_variants: tuple[str, ...]
+    root: Path = dataclasses.field(metadata={"internal": True})
+    content: str = setting("content", "Folder of the publication's YAML files.")
+    layouts: str = setting("layouts", "Folder of the Jinja2 templates, stylesheets and icons.")
+    locales: str = setting("locales", "Folder of the gettext catalogs.")
+    output: str = setting("build", "Folder the editions are written to.")
+    basename: str = setting("publication", "File name of the outputs, without extension.")
+    languages: tuple[str, ...] = setting(("en",), "The editions' languages; each is built into `<output>/<language>/`.")
+    page_budget: int = setting(3, "Pages a profile may take before the proof report flags it.")
+    chunk_profiles: int = setting(
+        30,
+        "Profiles per layout chunk: a directory with more is laid out in chunks by parallel processes and joined "
+        "into one PDF, which bounds memory and uses every core.",
+    )
+    formats: tuple[str, ...] = setting(
+        FORMAT_NAMES,
+        "Formats per language: `pdf` (the variants below) and `epub` (EPUB 3, with the print edition's page numbers).",
+        FORMAT_NAMES,
+    )
+    pdf_variants: tuple[str, ...] = setting(
+        PDF_VARIANT_NAMES,
+        "PDF variants per language: `screen` (tagged PDF/UA-1) and `print` (PDF/X-4, 3 mm bleed, crop marks).",
+        PDF_VARIANT_NAMES,
+    )
+
+    # --- folders and outputs ----------------------------------------------------------
 
     @property
     def content_dir(self) -> Path:
         return self.root / self.content
 
     @property
+    def layouts_dir(self) -> Path:
+        return self.root / self.layouts
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / self.locales
+
+    @property
     def output_dir(self) -> Path:
         return self.root / self.output
+
+    @property
+    def proof_dir(self) -> Path:
+        return self.output_dir / PROOF_FOLDER
+
+    def shown(self, path: Path) -> str:
+        """`path` as the user sees it: relative to the project, with forward slashes."""
+        return path.relative_to(self.root).as_posix()
+
+    def pdf_path(self, language: str, variant: str) -> Path:
+        suffix = "" if variant == "screen" else f"-{variant}"
+        return self.output_dir / language / f"{self.basename}{suffix}.pdf"
+
+    def epub_path(self, language: str) -> Path:
+        return self.output_dir / language / f"{self.basename}.epub"
+
+    def proof_path(self, language: str, profile_id: str | None = None) -> Path:
+        """A language's proof of the whole edition, or of one profile (for its approval)."""
+        return self.proof_dir / language / f"{profile_id or self.basename}-proof.pdf"
+
+
+def settings() -> list[dataclasses.Field]:
+    """The declared keys, in order."""
+    return [field for field in dataclasses.fields(Config) if not field.metadata.get("internal")]
+
+
+def config_reference() -> str:
+    """Markdown table of the `[tool.pressrun]` keys, from their declarations."""
+    rows = [
+        f"| `{field.name}` | `{json.dumps(_as_toml(field.default))}` | {field.metadata['doc']} |"
+        for field in settings()
+    ]
+    return "\n".join(["| key | default | meaning |", "|---|---|---|", *rows]) + "\n"
+
+
+def _as_toml(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _key_origin(text: str, key: str, shown: str) -> Origin:
@@ -100,11 +139,32 @@ def _key_origin(text: str, key: str, shown: str) -> Origin:
     return Origin(shown, 1, 1)
 
 
+def _value_problem(field: dataclasses.Field, kind: type, value: Any) -> tuple[str, str] | None:
+    """(code, message) when `value` cannot be the setting `field` of type `kind`."""
+    name = field.name
+    is_list = kind is tuple
+    if is_list and not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+        return "wrong-type", f"[tool.pressrun].{name}: expected a list of strings, got {value!r}"
+    if not is_list and (not isinstance(value, kind) or isinstance(value, bool)):
+        return "wrong-type", f"[tool.pressrun].{name}: expected {kind.__name__}, got {value!r}"
+    choices = field.metadata["choices"]
+    if choices and not set(value) <= set(choices):
+        unknown = ", ".join(sorted(set(value) - set(choices)))
+        return "bad-choice", f"[tool.pressrun].{name}: unknown {unknown}; expected some of {', '.join(choices)}"
+    if kind is int and value < 1:
+        return "bad-number", f"[tool.pressrun].{name}: expected a whole number of at least 1"
+    if name == "languages" and (bad := [item for item in value if not is_language_code(item)]):
+        return (
+            "bad-language",
+            f"[tool.pressrun].languages: {', '.join(bad)} is not a language code known to Babel (e.g. en, fr)",
+        )
+    return None
+
+
 def load_config(root: Path) -> Config:
     """Read `root/pyproject.toml`; raise ProblemsFound for every mistake in `[tool.pressrun]`."""
     problems = Problems()
     path = root / CONFIG_FILE
-    values = {key.name: tuple(key.default) if key.type is list else key.default for key in KEYS}
     if not path.is_file():
         problems.error(
             Origin(CONFIG_FILE), "missing-file", "no pyproject.toml: run pressrun in a project folder or pass --project"
@@ -121,34 +181,27 @@ def load_config(root: Path) -> Config:
             f"TOML syntax error: {error.msg if hasattr(error, 'msg') else error}",
         )
         problems.raise_if_errors()
-    declared = {key.name: key for key in KEYS}
+    declared = {field.name: field for field in settings()}
+    kinds = get_type_hints(Config)
+    values: dict[str, Any] = {}
     for name, value in table.items():
         origin = _key_origin(text, name, CONFIG_FILE)
-        key = declared.get(name)
-        if key is None:
+        field = declared.get(name)
+        if field is None:
             close = difflib.get_close_matches(name, list(declared), n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(declared)}"
             problems.error(origin, "unknown-key", f"[tool.pressrun]: unknown key {name!r}; {hint}")
-        elif not isinstance(value, key.type) or (key.type is list and not all(isinstance(v, str) for v in value)):
-            expected = "a list of strings" if key.type is list else key.type.__name__
-            problems.error(origin, "wrong-type", f"[tool.pressrun].{name}: expected {expected}, got {value!r}")
-        elif key.choices and not set(value) <= set(key.choices):
-            unknown = ", ".join(sorted(set(value) - set(key.choices)))
-            problems.error(
-                origin,
-                "bad-choice",
-                f"[tool.pressrun].{name}: unknown {unknown}; expected some of {', '.join(key.choices)}",
-            )
-        elif key.type is int and value < 1:
-            problems.error(origin, "bad-number", f"[tool.pressrun].{name}: expected a whole number of at least 1")
-        elif name == "languages" and (bad := [v for v in value if not LANGUAGE.test(v)]):
-            problems.error(origin, "bad-language", f"[tool.pressrun].languages: {', '.join(bad)} {LANGUAGE.message}")
+            continue
+        kind = getattr(kinds[name], "__origin__", kinds[name])
+        wrong = _value_problem(field, kind, value)
+        if wrong:
+            problems.error(origin, *wrong)
         else:
-            values[name] = tuple(value) if key.type is list else value
-    for name in ("content",):
-        if not (root / values[name]).is_dir():
-            problems.error(
-                _key_origin(text, name, CONFIG_FILE), "missing-folder", f"folder {values[name]!r} does not exist"
-            )
+            values[name] = tuple(value) if kind is tuple else value
+    config = Config(root=root, **values)
+    if not config.content_dir.is_dir():
+        problems.error(
+            _key_origin(text, "content", CONFIG_FILE), "missing-folder", f"folder {config.content!r} does not exist"
+        )
     problems.raise_if_errors()
-    return Config(root=root, **values)
+    return config

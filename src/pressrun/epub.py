@@ -17,7 +17,8 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .localize import Edition
+from .content import inline
+from .i18n import Edition
 from .render import environment, render
 
 EPUB_DIR = "EPUB"
@@ -42,6 +43,12 @@ def identifier(basename: str, language: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'pressrun:{basename}:{language}')}"
 
 
+def print_source(edition: Edition) -> str:
+    """How the print edition whose page numbers the page list gives is named."""
+    publication = edition.publication
+    return f"{inline.plain(publication.title)} {publication.year} (print edition)"
+
+
 def page_list(page_numbers: dict[str, int], documents: dict[str, str]) -> list[tuple[int, str]]:
     """(print page, href) for every anchor the EPUB has a document for, by page."""
     return sorted(
@@ -51,75 +58,80 @@ def page_list(page_numbers: dict[str, int], documents: dict[str, str]) -> list[t
     )
 
 
+XHTML = "application/xhtml+xml"
+
+
+def _documents(edition: Edition, page_numbers: dict[str, int], document) -> list[tuple[Item, bytes]]:
+    """The content documents in reading order: cover, navigation, front matter, then one
+    per part opening and per profile. `document(template, title, **context)` renders one."""
+    publication = edition.publication
+    title = f"{publication.title} {publication.year}"
+    anchors: dict[str, str] = {"preface": "front.xhtml", "imprint": "front.xhtml"}
+    body: list[tuple[Item, bytes]] = []
+    for part in edition.parts:
+        anchors[part.anchor] = f"{part.anchor}.xhtml"
+        body.append(
+            (Item(part.anchor, anchors[part.anchor], XHTML), document("part.xhtml.j2", str(part.title), part=part))
+        )
+        for profile in part.profiles:
+            anchors[profile.anchor] = f"{profile.anchor}.xhtml"
+            data = document("profile.xhtml.j2", str(profile.name), profile=profile)
+            body.append((Item(profile.anchor, anchors[profile.anchor], XHTML), data))
+    navigation = document("nav.xhtml.j2", title, page_list=page_list(page_numbers, anchors))
+    return [
+        (Item("cover", "cover.xhtml", XHTML), document("cover.xhtml.j2", title)),
+        (Item("nav", "nav.xhtml", XHTML, "nav"), navigation),
+        (Item("front", "front.xhtml", XHTML), document("front.xhtml.j2", str(publication.preface_title))),
+        *body,
+    ]
+
+
+def _resources(edition: Edition, layouts: Path, env: Environment) -> list[tuple[Item, bytes]]:
+    """The stylesheet, the SVG cover and the contact icons."""
+    cover = render(edition, layouts, "epub/cover.svg.j2", env).lstrip().encode("utf-8")
+    return [
+        (Item("style", "style.css", "text/css"), (layouts / "epub" / "style.css").read_bytes()),
+        (Item("cover-image", "images/cover.svg", "image/svg+xml", "cover-image"), cover),
+        *(
+            (Item(f"icon-{icon.stem}", f"icons/{icon.name}", "image/svg+xml"), icon.read_bytes())
+            for icon in sorted((layouts / "icons").glob("*.svg"))
+        ),
+    ]
+
+
 def make_epub(
     edition: Edition,
     layouts: Path,
     page_numbers: dict[str, int],
     modified: datetime.datetime,
-    identifier: str,
-    print_source: str,
+    basename: str,
     env: Environment | None = None,
 ) -> EpubResult:
-    """The EPUB of `edition`; `page_numbers` maps the print layout's anchors to pages.
-    Pass the `env` the edition's PDF was rendered with to reuse its compiled templates."""
-
+    """The EPUB of `edition` (`basename` names the publication for its identifier);
+    `page_numbers` maps the print layout's anchors to pages. Pass the `env` the edition's
+    PDF was rendered with to reuse its compiled templates."""
     env = env or environment(layouts, edition)
 
     def document(template: str, title: str, **context) -> bytes:
         html = render(edition, layouts, f"epub/{template}", env, doc_title=title, page_numbers=page_numbers, **context)
         return html.lstrip().encode("utf-8")
 
-    publication = edition.publication
-    title = f"{publication.title} {publication.year}"
-    files: list[tuple[str, bytes]] = []
-    documents: list[Item] = []
-    anchors: dict[str, str] = {"preface": "front.xhtml", "imprint": "front.xhtml"}
-
-    def add_document(item_id: str, href: str, data: bytes, properties: str = "") -> None:
-        documents.append(Item(item_id, href, "application/xhtml+xml", properties))
-        files.append((href, data))
-
-    add_document("cover", "cover.xhtml", document("cover.xhtml.j2", title))
-    front = document("front.xhtml.j2", str(publication.preface_title))
-    profile_documents = []
-    for part in edition.parts:
-        href = f"part-{part.id}.xhtml"
-        anchors[f"part-{part.id}"] = href
-        profile_documents.append((f"part-{part.id}", href, document("part.xhtml.j2", str(part.title), part=part)))
-        for profile in part.profiles:
-            href = f"profile-{profile.id}.xhtml"
-            anchors[f"profile-{profile.id}"] = href
-            body = document("profile.xhtml.j2", str(profile.name), profile=profile)
-            profile_documents.append((f"profile-{profile.id}", href, body))
-    pages = page_list(page_numbers, anchors)
-    add_document("nav", "nav.xhtml", document("nav.xhtml.j2", str(title), page_list=pages), "nav")
-    add_document("front", "front.xhtml", front)
-    for item_id, href, data in profile_documents:
-        add_document(item_id, href, data)
-
-    resources = [Item("style", "style.css", "text/css")]
-    files.append(("style.css", (layouts / "epub" / "style.css").read_bytes()))
-    cover = render(edition, layouts, "epub/cover.svg.j2", env).lstrip().encode("utf-8")
-    resources.append(Item("cover-image", "images/cover.svg", "image/svg+xml", "cover-image"))
-    files.append(("images/cover.svg", cover))
-    for icon in sorted((layouts / "icons").glob("*.svg")):
-        resources.append(Item(f"icon-{icon.stem}", f"icons/{icon.name}", "image/svg+xml"))
-        files.append((f"icons/{icon.name}", icon.read_bytes()))
-
+    documents = _documents(edition, page_numbers, document)
+    resources = _resources(edition, layouts, env)
     package = render(
         edition,
         layouts,
         "epub/package.opf.j2",
         env,
-        identifier=identifier,
+        identifier=identifier(basename, edition.language),
         modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        documents=documents,
-        resources=resources,
-        print_source=print_source,
+        documents=[item for item, _ in documents],
+        resources=[item for item, _ in resources],
+        print_source=print_source(edition),
     )
     container = (layouts / "epub" / "container.xml").read_bytes()
     entries = [("META-INF/container.xml", container), (f"{EPUB_DIR}/package.opf", package.lstrip().encode("utf-8"))]
-    entries += [(f"{EPUB_DIR}/{name}", data) for name, data in files]
+    entries += [(f"{EPUB_DIR}/{item.href}", data) for item, data in documents + resources]
     return EpubResult(zip_package(entries, modified), len(documents))
 
 

@@ -1,15 +1,32 @@
-"""User mistakes as data: a Problem points at `path:line:col`; ProblemsFound carries a batch."""
+"""What pressrun tells its user, as data: one `Problem` for every error, warning and notice.
+
+    PressrunError          a mistake in the user's input or environment, never a bug
+    └── ProblemsFound      every Problem a stage found, raised once at its end
+
+A Problem says where to look: an `Origin` (`path:line:col` in the content, a catalog,
+the configuration or a layout), a page of an output, or both. Stages collect problems
+with `Problems` and stop once, so that the user sees all of them in one run; the CLI is
+the only place that turns them into exit codes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
 
 
 class Level(Enum):
+    """How much a problem matters: errors stop a build, warnings stop a strict one,
+    notices (proof findings such as a page that changed) never stop anything."""
+
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
+
+    @property
+    def rank(self) -> int:
+        return list(Level).index(self)
 
 
 @dataclass(frozen=True, order=True)
@@ -27,43 +44,57 @@ class Origin:
             return f"{self.path}:{self.line}"
         return self.path
 
-    def relative_to(self, root: Path) -> Origin:
-        path = Path(self.path)
-        try:
-            shown = path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            shown = self.path
-        return Origin(shown, self.line, self.col)
+
+NOWHERE = Origin("")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the user's input, located at `origin`."""
+    """One thing the user should look at: at `origin`, on `page` of an output, or both."""
 
     level: Level
     origin: Origin
     code: str
     message: str
+    page: int | None = None
+
+    def where(self) -> str:
+        places = [str(self.origin), f"page {self.page}" if self.page else ""]
+        return ", ".join(place for place in places if place)
+
+    @property
+    def sort_key(self) -> tuple:
+        """Errors first, then by kind, page and place: the order a proofreader reads them."""
+        return (self.level.rank, self.code, self.page or 0, str(self.origin))
 
     def __str__(self) -> str:
-        prefix = "" if self.level is Level.ERROR else "warning: "
-        return f"{self.origin}: {prefix}{self.message} [{self.code}]"
+        prefix = "" if self.level is Level.ERROR else f"{self.level.value}: "
+        return f"{self.where()}: {prefix}{self.message} [{self.code}]"
 
 
 class PressrunError(Exception):
-    """Base class of every error caused by the user's input rather than by a bug."""
+    """Base class of every error caused by the user's input or environment rather than by a bug."""
 
 
 class ProblemsFound(PressrunError):
     """Raised once a stage has collected every problem it can find."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.origin, p.code))
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.origin, p.page or 0, p.code))
         super().__init__(f"{len(self.problems)} problem(s) found")
 
     def __reduce__(self):
         # Keep the problems when the error crosses from a worker process.
         return (ProblemsFound, (self.problems,))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.ERROR]
+
+
+def fail(origin: Origin, code: str, message: str) -> ProblemsFound:
+    """A one-problem error, for a stage that cannot go on."""
+    return ProblemsFound([Problem(Level.ERROR, origin, code, message)])
 
 
 class Problems:
@@ -72,11 +103,20 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def error(self, origin: Origin, code: str, message: str) -> None:
-        self.items.append(Problem(Level.ERROR, origin, code, message))
+    def add(self, level: Level, origin: Origin, code: str, message: str, page: int | None = None) -> None:
+        self.items.append(Problem(level, origin, code, message, page))
 
-    def warning(self, origin: Origin, code: str, message: str) -> None:
-        self.items.append(Problem(Level.WARNING, origin, code, message))
+    def error(self, origin: Origin, code: str, message: str, page: int | None = None) -> None:
+        self.add(Level.ERROR, origin, code, message, page)
+
+    def warning(self, origin: Origin, code: str, message: str, page: int | None = None) -> None:
+        self.add(Level.WARNING, origin, code, message, page)
+
+    def notice(self, origin: Origin, code: str, message: str, page: int | None = None) -> None:
+        self.add(Level.NOTICE, origin, code, message, page)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
 
     @property
     def errors(self) -> list[Problem]:

@@ -34,9 +34,10 @@ def _add_tree(digest, root: Path, folder: Path) -> None:
 
 
 def _toolkit(digest) -> None:
+    """Every source file of the package, its subpackages included, and the rendering stack."""
     package = Path(__file__).parent
-    for path in sorted(package.glob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
     for name in STACK:
         try:
             digest.update(f"{name}={importlib.metadata.version(name)}".encode())
@@ -48,9 +49,9 @@ def _toolkit(digest) -> None:
 def edition_digest(config: Config, language: str, options: dict) -> str:
     """The digest of everything the `language` edition is made from."""
     digest = hashlib.sha256()
-    _add_tree(digest, config.root, config.root / config.content)
-    _add_tree(digest, config.root, config.root / config.layouts)
-    catalogs = config.root / config.locales / language
+    _add_tree(digest, config.root, config.content_dir)
+    _add_tree(digest, config.root, config.layouts_dir)
+    catalogs = config.locales_dir / language
     if catalogs.is_dir():
         _add_tree(digest, config.root, catalogs)
     digest.update((config.root / CONFIG_FILE).read_bytes())

@@ -2,23 +2,28 @@
 
 The environment escapes everything (autoescape on), fails on undefined names
 (StrictUndefined) and gets its labels through gettext (`{{ _("Key projects") }}`), so the
-designer owns the look in `layouts/` and the translator the labels in `locales/`.
+designer owns the look in `layouts/` and the translator the labels in `locales/`. Text
+shown in the source language because its translation is missing is marked here, and
+only here, with its language. What a PDF layout holds (`book`) is data the caller gives.
 """
 
 from __future__ import annotations
 
+import datetime
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, pass_context
 from markupsafe import Markup, escape
 
-from . import inline
-from .chunks import whole_book
+from .content import inline
+from .content.model import BulletList, LeadList, Paragraph, Profile, PullQuote, Quote, Timeline
 from .errors import Level, Origin, Problem, ProblemsFound
-from .localize import Edition
-from .model import BulletList, LeadList, Paragraph, Profile, PullQuote, Quote, Timeline
+from .i18n import Edition
+
+PDF_TEMPLATE = "pdf/publication.html.j2"
 
 BLOCK_TEMPLATES = {
     Paragraph: "paragraph",
@@ -46,24 +51,52 @@ def _inline_filter(context: Any, text: str, profile: Profile | None = None) -> M
             return ""
         number = edition.footnote_numbers[(profile.id, footnote_id)]
         note = profile.footnotes[footnote_id]
-        return str(footnote(number, _mark_fallback(note, Markup(inline.to_html(note, typography=edition.typography)))))
+        note_html = Markup(inline.to_html(note, typography=edition.typography))
+        return str(footnote(number, _mark_fallback(note, note_html)))
 
     html = Markup(inline.to_html(str(text), marker, typography=edition.typography))
     return _mark_fallback(text, html)
 
 
+def _untranslated(language: str, html: Markup) -> Markup:
+    """Text shown in `language` because its translation is missing, marked with it."""
+    return Markup('<span lang="{}" class="untranslated">{}</span>').format(language, html)
+
+
 def _mark_fallback(text: Any, html: Markup) -> Markup:
     language = getattr(text, "fallback_lang", None)
-    if not language:
-        return html
-    return Markup('<span lang="{}" class="untranslated">{}</span>').format(language, html)
+    return _untranslated(language, html) if language else html
+
+
+def _gettext(edition: Edition):
+    """The layouts' `_()`: a label in the edition's language and typography, or, where its
+    translation is missing, the source text marked with its language."""
+
+    def gettext(msgid: str) -> Markup:
+        translation = edition.labels.get(msgid) if edition.translated else msgid
+        if translation is None:
+            return _untranslated(edition.source_language, escape(msgid))
+        return escape(edition.typography(translation))
+
+    return gettext
 
 
 def _plain_filter(text: str) -> str:
     return inline.plain(str(text))
 
 
-def environment(layouts: Path, edition: Edition) -> Environment:
+def environment(layouts: Path, edition: Edition | None = None) -> Environment:
+    """The Jinja2 environment of `layouts`: for an edition's documents (its labels,
+    typography and filters), or, without one, for reports about the editions."""
+    if edition is None:
+        return Environment(
+            loader=FileSystemLoader(str(layouts)),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
     def finalize(value: Any) -> Any:
         # Every {{ value }} that is not already HTML is set in the edition's typography.
         if isinstance(value, str) and not isinstance(value, Markup):
@@ -80,9 +113,10 @@ def environment(layouts: Path, edition: Edition) -> Environment:
         keep_trailing_newline=True,
         finalize=finalize,
     )
+    gettext = _gettext(edition)
     env.install_gettext_callables(
-        gettext=edition.gettext,
-        ngettext=lambda singular, plural, n: edition.gettext(singular if n == 1 else plural),
+        gettext=gettext,
+        ngettext=lambda singular, plural, n: gettext(singular if n == 1 else plural),
         newstyle=True,
     )
     env.filters["inline"] = _inline_filter
@@ -94,14 +128,48 @@ def environment(layouts: Path, edition: Edition) -> Environment:
 def render(edition: Edition, layouts: Path, template: str, env: Environment | None = None, **extra: Any) -> str:
     """The HTML of `template` (relative to `layouts`) for `edition`; a mistake in a
     template is raised as ProblemsFound at its `path:line`. Pass the `env` of an earlier
-    call to render several documents of one edition without compiling templates again.
-    The `book` a PDF template lays out is the whole book unless `extra` gives a chunk."""
-    env = env or environment(layouts, edition)
-    context = {"book": whole_book(edition.parts), **extra}
+    call to render several documents of one edition without compiling templates again."""
+    return render_template(env or environment(layouts, edition), layouts, template, **context(edition), **extra)
+
+
+def pdf_html(
+    edition: Edition,
+    layouts: Path,
+    *,
+    variant: str,
+    created: datetime.datetime,
+    book: Any,
+    fonts: Sequence[Any],
+    fonts_url: str,
+    env: Environment | None = None,
+    **extra: Any,
+) -> str:
+    """The PDF template rendered for `book` (what one layout holds, from the PDF stage's
+    plan) as `variant` (print, screen or proof), with the pinned font `fonts` found at
+    `fonts_url`."""
+    return render(
+        edition,
+        layouts,
+        PDF_TEMPLATE,
+        env=env,
+        variant=variant,
+        created=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        fonts_url=fonts_url,
+        fonts=fonts,
+        book=book,
+        **extra,
+    )
+
+
+def context(edition: Edition) -> dict[str, Any]:
+    """What every template of an edition reads."""
+    return {"edition": edition, "publication": edition.publication, "parts": edition.parts, "lang": edition.language}
+
+
+def render_template(env: Environment, layouts: Path, template: str, **values: Any) -> str:
+    """`template` rendered with `values`; a mistake in it raised as ProblemsFound at its `path:line`."""
     try:
-        return env.get_template(template).render(
-            edition=edition, publication=edition.publication, parts=edition.parts, lang=edition.language, **context
-        )
+        return env.get_template(template).render(**values)
     except TemplateError as error:
         raise ProblemsFound([template_problem(error, layouts, template)]) from error
 
@@ -115,14 +183,3 @@ def template_problem(error: TemplateError, layouts: Path, template: str) -> Prob
         path, line = (frames[-1].filename, frames[-1].lineno) if frames else (str(layouts / template), 0)
     shown = Path(path).resolve().relative_to(layouts.resolve().parent).as_posix()
     return Problem(Level.ERROR, Origin(shown, line), "template", f"template error: {error.message or error}")
-
-
-def report_environment(layouts: Path) -> Environment:
-    """A plain environment for reports about the editions (no edition, no gettext)."""
-    return Environment(
-        loader=FileSystemLoader(str(layouts)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )

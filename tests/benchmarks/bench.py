@@ -26,23 +26,23 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPOSITORY / "tests"))
 
 BASELINE = """
+import datetime
 import sys
 from pathlib import Path
-from babel import Locale
-from pressrun.build import PDF_TEMPLATE, load_catalogs
 from pressrun.config import load_config
-from pressrun.content import load
-from pressrun.localize import Edition
-from pressrun.fonts import FONT_DIR, confine_fonts
-from pressrun.render import render
+from pressrun.i18n import load_editions
+from pressrun.pdf.book import whole_book
+from pressrun.pdf.fonts import FACES, FONT_DIR, confine_fonts
+from pressrun.render import pdf_html
 
 config = load_config(Path(sys.argv[1]))
-edition = Edition(load(config.root), Locale("en"), load_catalogs(config, "en"))
-html = render(edition, config.root / config.layouts, PDF_TEMPLATE, variant="screen", created="2021-10-06T00:00:00Z",
-              fonts_url=FONT_DIR.as_uri())
+(edition,) = load_editions(config, ["en"])
+created = datetime.datetime(2021, 10, 6, tzinfo=datetime.UTC)
+html = pdf_html(edition, config.layouts_dir, variant="screen", created=created, book=whole_book(edition.parts),
+                fonts=FACES, fonts_url=FONT_DIR.as_uri())
 confine_fonts()
 from weasyprint import HTML
-HTML(string=html, base_url=(config.root / config.layouts / "pdf").as_uri() + "/").write_pdf(sys.argv[2])
+HTML(string=html, base_url=(config.layouts_dir / "pdf").as_uri() + "/").write_pdf(sys.argv[2])
 """
 
 
@@ -122,17 +122,13 @@ def generate_directory(source: Path, target: Path, count: int, seed: int = 2021)
 def check_contents(project: Path) -> str:
     """The check the tests make of the English edition: every profile starts on the page
     the contents gives for it."""
-    from babel import Locale
-
     from pdfcheck import misplaced_profiles, read_pages
-    from pressrun.build import load_catalogs, output_path
     from pressrun.config import load_config
-    from pressrun.content import load
-    from pressrun.localize import Edition
+    from pressrun.i18n import load_editions
 
     config = load_config(project)
-    edition = Edition(load(config.root, config.content), Locale("en"), load_catalogs(config, "en"))
-    pages = read_pages(output_path(config, "en", "screen"))
+    (edition,) = load_editions(config, ["en"])
+    pages = read_pages(config.pdf_path("en", "screen"))
     wrong = misplaced_profiles(pages, "Contents", edition)
     count = len(edition.profiles())
     if wrong:

@@ -1,9 +1,9 @@
-"""Declarations of content fields, and the conversion of YAML nodes into model objects.
+"""YAML nodes (ruamel.yaml, with positions) turned into the frozen model, every problem
+located at `path:line:col`.
 
-Each model field is declared once, with `declare(...)`: its documentation, whether its
-text goes to translators (and with which comment) and its value checks. The converter
-below uses those declarations to validate YAML and build the frozen model; `reference`
-turns the same declarations into the field reference printed in the README.
+Input: a node and the model class it should be. Output: a model object, or `Invalid`
+after each problem was reported to `Problems`; siblings are still checked, so that one
+run reports everything. The declarations in `schema` say what each field accepts.
 """
 
 from __future__ import annotations
@@ -11,160 +11,19 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
-import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin, get_type_hints
-from urllib.parse import urlsplit
+from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .errors import Origin, Problems
-
-
-class Text(str):
-    """A string from the content that remembers where it was written and, when it is shown
-    in an edition of another language because its translation is missing, its language."""
-
-    origin: Origin
-    fallback_lang: str | None
-
-    def __new__(cls, value: str, origin: Origin, fallback_lang: str | None = None) -> Text:
-        text = super().__new__(cls, value)
-        text.origin = origin
-        text.fallback_lang = fallback_lang
-        return text
-
-    def __reduce__(self):
-        # Keep the origin when texts cross process boundaries.
-        return (Text, (str(self), self.origin, self.fallback_lang))
-
-
-@dataclass(frozen=True)
-class Check:
-    """A named test that a string value must pass, with the message shown when it fails."""
-
-    name: str
-    test: Callable[[str], bool]
-    message: str
-
-
-def declare(
-    doc: str,
-    *,
-    default: Any = dataclasses.MISSING,
-    translate: str | None = None,
-) -> Any:
-    """Declare a model field: `doc` is its reference text; `translate`, when given, is the
-    comment shown to translators for its text (which makes the field translatable)."""
-    metadata = {"doc": doc, "translate": translate}
-    if isinstance(default, (list, dict)):
-        raise TypeError("use an immutable default")
-    return dataclasses.field(default=default, metadata=metadata)
-
-
-def origin_field() -> Any:
-    """The place in the YAML file where an object starts; filled in by the converter."""
-    return dataclasses.field(default=Origin(""), compare=False, repr=False, metadata={"internal": True})
-
-
-# --- value checks -------------------------------------------------------------------------
-
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-_PHONE = re.compile(r"^\+ ?[0-9][0-9 ()./-]*[0-9]$")
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_HOST = re.compile(r"^(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$")
-# Babel's territory list also holds regions and private-use codes that are not countries.
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
-
-
-def _is_url(value: str) -> bool:
-    if any(ch.isspace() for ch in value):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(_HOST.match(parts.hostname or ""))
-
-
-def _is_phone(value: str) -> bool:
-    digits = sum(ch.isdigit() for ch in value)
-    # E.164 numbers have at most 15 digits; the source prints a trunk "(0)" now and then.
-    return bool(_PHONE.match(value)) and 7 <= digits <= 16
-
-
-def _is_country(value: str) -> bool:
-    from babel import Locale
-
-    return (
-        len(value) == 2
-        and value.isalpha()
-        and value.isupper()
-        and value not in _NOT_COUNTRIES
-        and value in Locale("en").territories
-    )
-
-
-def _is_language(value: str) -> bool:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(value)
-    except (ValueError, UnknownLocaleError):
-        return False
-    return True
-
-
-URL = Check("URL", _is_url, "is not a well-formed web address (expected http:// or https:// and a host name)")
-EMAIL = Check("email", lambda v: bool(_EMAIL.match(v)), "is not a well-formed email address")
-PHONE = Check(
-    "phone",
-    _is_phone,
-    "is not a well-formed international phone number (expected +, country code, 7 to 16 digits)",
-)
-COUNTRY = Check("country", _is_country, "is not an ISO 3166-1 alpha-2 country code (e.g. CH, FR, US)")
-LANGUAGE = Check("language", _is_language, "is not a language code known to Babel (e.g. en, fr)")
-SLUG = Check("id", lambda v: bool(_SLUG.match(v)), "is not an id (lowercase letters, digits and hyphens)")
-
-Url = Annotated[str, URL]
-Email = Annotated[str, EMAIL]
-Phone = Annotated[str, PHONE]
-Country = Annotated[str, COUNTRY]
-Language = Annotated[str, LANGUAGE]
-Slug = Annotated[str, SLUG]
-
-
-# --- conversion -------------------------------------------------------------------------
+from ..errors import Origin, Problems
+from .schema import TaggedUnion, Text, type_name
 
 
 class Invalid(Exception):
     """Raised inside the converter when a value cannot be used; already reported."""
-
-
-def _type_name(annotation: Any) -> str:
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return get_args(annotation)[1].name
-    if origin is Literal:
-        return "one of " + ", ".join(repr(a) for a in get_args(annotation))
-    if origin in (tuple, list):
-        return f"list of {_type_name(get_args(annotation)[0])}"
-    if origin in (dict, Mapping):
-        key, value = get_args(annotation)
-        return f"mapping of {_type_name(key)} to {_type_name(value)}"
-    if origin in (typing.Union, types.UnionType):
-        return " or ".join(_type_name(a) for a in get_args(annotation) if a is not type(None))
-    if isinstance(annotation, type) and issubclass(annotation, TaggedUnion):
-        return "block"
-    if dataclasses.is_dataclass(annotation):
-        return getattr(annotation, "yaml_name", annotation.__name__.lower())
-    return {
-        Text: "text",
-        str: "text",
-        int: "a whole number",
-        datetime.date: "a date (YYYY-MM-DD)",
-        bool: "true or false",
-    }.get(annotation, getattr(annotation, "__name__", str(annotation)))
 
 
 def _describe(node: Any) -> str:
@@ -245,7 +104,7 @@ class Converter:
         if origin_type in (dict, Mapping):
             return self._mapping(node, get_args(annotation), origin, what)
         if isinstance(annotation, type) and issubclass(annotation, TaggedUnion):
-            return convert_tagged(self, node, annotation, origin, what)
+            return self.tagged(node, annotation, origin, what)
         if dataclasses.is_dataclass(annotation):
             return self.object(node, annotation, origin, what)
         if annotation in (str, Text):
@@ -311,7 +170,7 @@ class Converter:
         else:
             positions = node
         if not isinstance(node, Mapping):
-            self.fail(origin, "wrong-type", f"{what}: expected {_type_name(cls)}, got {_describe(node)}")
+            self.fail(origin, "wrong-type", f"{what}: expected {type_name(cls)}, got {_describe(node)}")
         hints = get_type_hints(cls, include_extras=True)
         fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
         values: dict[str, Any] = {}
@@ -348,36 +207,28 @@ class Converter:
             raise Invalid
         return instance
 
-
-class TaggedUnion:
-    """A block written either as plain text (its `plain` member) or as a one-key mapping
-    whose key names the member (`list:`, `quote:`, ...)."""
-
-    members: ClassVar[dict[str, type]]
-    plain: ClassVar[type]
-
-
-def convert_tagged(converter: Converter, node: Any, union: type[TaggedUnion], origin: Origin, what: str) -> Any:
-    if isinstance(node, str):
-        return converter.object(node, union.plain, origin, what)
-    tags = ", ".join(union.members)
-    if not isinstance(node, Mapping) or len(node) != 1:
-        converter.fail(
-            origin,
-            "wrong-type",
-            f"{what}: expected a paragraph (text) or a mapping with one key of: {tags}; got {_describe(node)}",
-        )
-    ((tag, body),) = node.items()
-    if tag not in union.members:
-        suggestion = difflib.get_close_matches(str(tag), list(union.members), n=1)
-        hint = f"; did you mean {suggestion[0]!r}?" if suggestion else f"; expected one of: {tags}"
-        converter.fail(_origin_of_key(node, tag, origin), "unknown-key", f"{what}: unknown block {tag!r}{hint}")
-    member = union.members[tag]
-    body_origin = _origin_of_value(node, tag, origin)
-    list_field = getattr(member, "list_field", None)
-    if list_field and isinstance(body, list):
-        body = _with_positions({list_field: body}, list_field, body_origin)
-    return converter.object(body, member, body_origin, f"{what}.{tag}")
+    def tagged(self, node: Any, union: type[TaggedUnion], origin: Origin, what: str) -> Any:
+        """A block: plain text, or a one-key mapping naming its kind."""
+        if isinstance(node, str):
+            return self.object(node, union.plain, origin, what)
+        tags = ", ".join(union.members)
+        if not isinstance(node, Mapping) or len(node) != 1:
+            self.fail(
+                origin,
+                "wrong-type",
+                f"{what}: expected a paragraph (text) or a mapping with one key of: {tags}; got {_describe(node)}",
+            )
+        ((tag, body),) = node.items()
+        if tag not in union.members:
+            suggestion = difflib.get_close_matches(str(tag), list(union.members), n=1)
+            hint = f"; did you mean {suggestion[0]!r}?" if suggestion else f"; expected one of: {tags}"
+            self.fail(_origin_of_key(node, tag, origin), "unknown-key", f"{what}: unknown block {tag!r}{hint}")
+        member = union.members[tag]
+        body_origin = _origin_of_value(node, tag, origin)
+        list_field = getattr(member, "list_field", None)
+        if list_field and isinstance(body, list):
+            body = _with_positions({list_field: body}, list_field, body_origin)
+        return self.object(body, member, body_origin, f"{what}.{tag}")
 
 
 def _with_positions(node: dict, key: str, origin: Origin) -> CommentedMap:
@@ -385,33 +236,3 @@ def _with_positions(node: dict, key: str, origin: Origin) -> CommentedMap:
     wrapped = CommentedMap(node)
     wrapped.lc.add_kv_line_col(key, [origin.line - 1, origin.col - 1, origin.line - 1, origin.col - 1])
     return wrapped
-
-
-def unwrap_models(roots: list[type]) -> list[type]:
-    """Every model class reachable from `roots`, in first-seen order (for the reference)."""
-    seen: list[type] = []
-
-    def visit(annotation: object) -> None:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            return
-        if origin is not None:
-            for argument in get_args(annotation):
-                visit(argument)
-            return
-        if isinstance(annotation, type) and issubclass(annotation, TaggedUnion):
-            if annotation not in seen:
-                seen.append(annotation)
-                for member in annotation.members.values():
-                    visit(member)
-            return
-        if isinstance(annotation, type) and dataclasses.is_dataclass(annotation) and annotation not in seen:
-            seen.append(annotation)
-            hints = get_type_hints(annotation, include_extras=True)
-            for field in dataclasses.fields(annotation):
-                if not field.metadata.get("internal"):
-                    visit(hints[field.name])
-
-    for root in roots:
-        visit(root)
-    return seen

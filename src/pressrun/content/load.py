@@ -1,14 +1,13 @@
 """Loading `content/`: YAML files read with ruamel.yaml, validated into the frozen model.
 
 Input: `content/publication.yaml` and `content/profiles/<id>.yaml`.
-Output: a `Directory`, or `ProblemsFound` listing every problem with `path:line:col`.
+Output: a `Book`, or `ProblemsFound` listing every problem with `path:line:col`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
 
+from ..config import Config
+from ..errors import Origin, Problems
 from . import inline
-from .errors import Origin, Problems
-from .model import Directory, Profile, Publication
-from .schema import SLUG, Converter, Invalid, Text
-from .translatable import texts
+from .convert import Converter, Invalid
+from .model import Book, Profile, Publication
+from .schema import SLUG
+from .texts import profile_texts
 
 PUBLICATION_FILE = "publication.yaml"
 PROFILES_DIR = "profiles"
@@ -56,19 +57,17 @@ def _profile_files(profiles_dir: Path) -> list[Path]:
     return sorted(p for p in profiles_dir.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
 
 
-def profile_file_count(root: Path, content_dir: str = "content") -> int:
+def profile_file_count(config: Config) -> int:
     """How many profile files there are, without reading them: a cheap measure of the work ahead."""
-    profiles_dir = root / content_dir / PROFILES_DIR
+    profiles_dir = config.content_dir / PROFILES_DIR
     return len(_profile_files(profiles_dir)) if profiles_dir.is_dir() else 0
 
 
-def load(root: Path, content_dir: str = "content") -> Directory:
-    """Load and validate the publication under `root/content_dir`; raise ProblemsFound."""
+def load(config: Config) -> Book:
+    """Load and validate the publication in the content folder; raise ProblemsFound."""
     problems = Problems()
-    base = root / content_dir
-
-    def shown(path: Path) -> str:
-        return path.relative_to(root).as_posix()
+    base = config.content_dir
+    shown = config.shown
 
     converter = Converter(problems)
     publication = None
@@ -113,7 +112,7 @@ def load(root: Path, content_dir: str = "content") -> Directory:
         _check_parts(publication, profiles, seen_ids, problems, shown(profiles_dir))
     problems.raise_if_errors()
     assert publication is not None
-    return Directory(publication=publication, profiles=profiles)
+    return Book(publication=publication, profiles=profiles)
 
 
 def _check_parts(
@@ -156,27 +155,3 @@ def _check_footnotes(profile: Profile, problems: Problems) -> None:
                 problems.error(
                     text.origin, "unknown-footnote", f"footnote call [^{footnote_id}] has no footnote in this profile"
                 )
-
-
-# Texts that are not running text: names and contact details (profiles), the place and
-# the publisher (publication).
-_NOT_BODY = ("name", "acronym", "subtitle", "contacts")
-_NOT_FRONT_MATTER = ("event.place", "publisher")
-
-
-def profile_texts(profile: Profile) -> Iterator[Text]:
-    """Every text of a profile's body (not its names or contacts), in reading order."""
-    return (item.text for item in texts(profile) if not item.path.startswith(_NOT_BODY))
-
-
-def publication_texts(publication: Publication) -> Iterator[Text]:
-    """The front matter's texts, cover to parts (not the event's place or the publisher)."""
-    return (item.text for item in texts(publication) if not item.path.startswith(_NOT_FRONT_MATTER))
-
-
-def word_count(directory: Directory) -> int:
-    counted = list(publication_texts(directory.publication))
-    for profile in directory.profiles.values():
-        counted.append(profile.name)
-        counted.extend(profile_texts(profile))
-    return sum(inline.words(text) for text in counted)

@@ -1,4 +1,5 @@
-"""What each layout of a book holds, and on which page each chunk of a large book begins.
+"""The book plan: what each layout of a book holds, and on which page each chunk of a
+large book begins.
 
 A directory with up to `chunk_profiles` profiles is one layout. A larger one is cut into
 chunks that parallel processes lay out separately; this module decides the cuts and,
@@ -19,37 +20,18 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .errors import Origin, Problem
-
-if TYPE_CHECKING:  # the types only: a build with nothing to do imports neither
-    from .localize import EditionPart
-    from .model import Profile
-
-# The layout every PDF variant of a build is cut from: the print one, with its bleed.
-LAYOUT_VARIANT = "print"
+from ..content.model import OrderedPart
 
 # The first page's side, by parity of its number (left to right: odd pages are right-hand).
 RIGHT, LEFT = 1, 0
 
 
 @dataclass(frozen=True)
-class BodyPart:
+class BodyPart(OrderedPart):
     """A part as one layout holds it: its opening page or not, and some of its profiles."""
 
-    part: EditionPart
-    profiles: tuple[Profile, ...]
-    opening: bool
-
-    @property
-    def id(self) -> str:
-        return self.part.id
-
-    @property
-    def title(self):
-        return self.part.title
+    opening: bool = True
 
 
 @dataclass(frozen=True)
@@ -72,21 +54,21 @@ class BookSlice:
         return replace(self, page_numbers=numbers)
 
 
-def whole_book(parts: Sequence[EditionPart]) -> BookSlice:
-    return BookSlice(True, tuple(BodyPart(part, part.profiles, True) for part in parts), True)
+def whole_book(parts: Sequence[OrderedPart]) -> BookSlice:
+    return BookSlice(True, tuple(BodyPart(part.part, part.profiles, True) for part in parts), True)
 
 
-def profiles_only(parts: Sequence[EditionPart]) -> BookSlice:
+def profiles_only(parts: Sequence[OrderedPart]) -> BookSlice:
     """The profiles alone, without front matter, part openings or back cover."""
-    return BookSlice(False, tuple(BodyPart(part, part.profiles, False) for part in parts), False)
+    return BookSlice(False, tuple(BodyPart(part.part, part.profiles, False) for part in parts), False)
 
 
-def contents_anchors(parts: Sequence[EditionPart]) -> list[str]:
+def contents_anchors(parts: Sequence[OrderedPart]) -> list[str]:
     """The anchors the contents link to, in order."""
-    return [anchor for part in parts for anchor in [f"part-{part.id}"] + [f"profile-{p.id}" for p in part.profiles]]
+    return [anchor for part in parts for anchor in [part.anchor] + [profile.anchor for profile in part.profiles]]
 
 
-def plan(parts: Sequence[EditionPart], chunk_profiles: int) -> list[BookSlice]:
+def plan(parts: Sequence[OrderedPart], chunk_profiles: int) -> list[BookSlice]:
     """The layouts of a book: the whole book when it has at most `chunk_profiles`
     profiles; otherwise as few chunks of nearly equal size as hold at most that many
     each. The cuts depend on the content and configuration only, never on the machine,
@@ -104,12 +86,12 @@ def plan(parts: Sequence[EditionPart], chunk_profiles: int) -> list[BookSlice]:
             opens = profile is part.profiles[0]
             if opens and position == 0 and number > 0:
                 # Chunks begin with a profile: the part's opening ends the chunk before.
-                bodies[number - 1].append(BodyPart(part, (), True))
+                bodies[number - 1].append(BodyPart(part.part, (), True))
                 opens = False
-            if body and body[-1].part is part:
+            if body and body[-1].part is part.part:
                 body[-1] = replace(body[-1], profiles=body[-1].profiles + (profile,))
             else:
-                body.append(BodyPart(part, (profile,), opens))
+                body.append(BodyPart(part.part, (profile,), opens))
     return [BookSlice(number == 0, tuple(body), number == count - 1) for number, body in enumerate(bodies)]
 
 
@@ -121,49 +103,3 @@ def first_pages(counts: Sequence[Mapping[int, int]]) -> list[int]:
         side = pages[-1] % 2
         pages.append(pages[-1] + measured.get(side, next(iter(measured.values()))))
     return pages
-
-
-@dataclass(frozen=True)
-class Bookmark:
-    """An outline entry: its level (CSS `bookmark-level`), label, 0-based page (in its
-    layout, then in the joined book) and position in PDF points from the bottom-left."""
-
-    level: int
-    label: str
-    page: int
-    x: float
-    y: float
-    open: bool = True
-
-
-@dataclass(frozen=True)
-class ChunkPdf:
-    data: bytes
-    # Anchors the chunk's writer was given only so that it kept links into other chunks;
-    # the chunk that really holds them provides their destinations.
-    borrowed_anchors: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class LayoutJob:
-    """One layout a worker process makes: a whole book, or one chunk of a large one."""
-
-    html: str
-    layouts: Path
-    origin: Origin
-    first_page: int = 1
-    # False for the first pass over a chunked book, which only measures the pages.
-    write: bool = True
-    # Every anchor of a chunked book, for the links into other chunks.
-    book_anchors: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class LaidOut:
-    pages: int
-    # The page (1-based, in this layout) on which each anchor (an element's id) lands.
-    anchors: dict[str, int]
-    # The outline entries, their pages 0-based in this layout.
-    bookmarks: tuple[Bookmark, ...]
-    pdf: ChunkPdf | None
-    problems: tuple[Problem, ...]

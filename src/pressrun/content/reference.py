@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import get_type_hints
 
-from .config import KEYS
 from .model import Profile, Publication
-from .schema import TaggedUnion, _type_name, unwrap_models
+from .schema import TaggedUnion, type_name, unwrap_models
 
 
 def _rows(cls: type) -> list[str]:
@@ -20,7 +18,7 @@ def _rows(cls: type) -> list[str]:
         required = "yes" if field.default is dataclasses.MISSING else ""
         translated = "yes" if field.metadata.get("translate") else ""
         rows.append(
-            f"| `{field.name}` | {_type_name(hints[field.name])} | {required} | {translated} | {field.metadata['doc']} |"
+            f"| `{field.name}` | {type_name(hints[field.name])} | {required} | {translated} | {field.metadata['doc']} |"
         )
     return rows
 
@@ -30,15 +28,9 @@ def content_reference() -> str:
     sections = []
     for cls in unwrap_models([Publication, Profile]):
         if isinstance(cls, type) and issubclass(cls, TaggedUnion):
-            tags = ", ".join(f"`{tag}:` ({_type_name(member)})" for tag, member in cls.members.items())
+            tags = ", ".join(f"`{tag}:` ({type_name(member)})" for tag, member in cls.members.items())
             sections.append(f"#### block\n\nA paragraph (plain text) or a one-key mapping: {tags}.\n")
             continue
         header = ["| key | value | required | translated | meaning |", "|---|---|---|---|---|"]
         sections.append(f"#### {cls.yaml_name}\n\n" + "\n".join(header + _rows(cls)) + "\n")
     return "\n".join(sections)
-
-
-def config_reference() -> str:
-    """Markdown table of the `[tool.pressrun]` keys, from their declarations."""
-    rows = [f"| `{key.name}` | `{json.dumps(key.default)}` | {key.doc} |" for key in KEYS]
-    return "\n".join(["| key | default | meaning |", "|---|---|---|", *rows]) + "\n"

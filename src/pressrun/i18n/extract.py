@@ -16,16 +16,19 @@ from typing import IO, Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from .content import PUBLICATION_FILE
-from .errors import Origin, Problems
-from .model import Profile, Publication
-from .schema import Converter, Invalid
-from .translatable import texts
+from ..content.convert import Converter, Invalid
+from ..content.load import PUBLICATION_FILE
+from ..content.model import Profile, Publication
+from ..content.texts import texts
+from ..errors import Origin, Problems
+
+# The owner of the publication's texts in message contexts (profiles are owned by their id).
+PUBLICATION_OWNER = "publication"
 
 
-def message_context(source: Path, path: str) -> str:
-    """`c40:sections[2].blocks[1].text`: the owner of a text, then the text's field path."""
-    owner = "publication" if source.name == PUBLICATION_FILE else source.stem
+def message_context(owner: str, path: str) -> str:
+    """`c40:sections[2].blocks[1].text`: the owner of a text (a profile id or
+    `publication`), then the text's field path."""
     return f"{owner}:{path}"
 
 
@@ -34,7 +37,9 @@ def extract_content(
 ) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
     """Babel's extractor signature: yields (line, "pgettext", (context, text), [comment])."""
     source = Path(getattr(fileobj, "name", "content.yaml"))
-    model = Publication if source.name == PUBLICATION_FILE else Profile
+    is_publication = source.name == PUBLICATION_FILE
+    model = Publication if is_publication else Profile
+    owner = PUBLICATION_OWNER if is_publication else source.stem
     problems = Problems()
     try:
         node = YAML(typ="rt").load(fileobj.read().decode("utf-8"))
@@ -45,4 +50,4 @@ def extract_content(
             print(f"pressrun extractor: {problem}", file=sys.stderr)
         return
     for item in texts(obj):
-        yield item.text.origin.line, "pgettext", (message_context(source, item.path), str(item.text)), [item.comment]
+        yield item.text.origin.line, "pgettext", (message_context(owner, item.path), str(item.text)), [item.comment]

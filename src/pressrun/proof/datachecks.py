@@ -1,6 +1,6 @@
 """Doubtful data in the content: odd or invalid addresses and numbers, misspelt names and
 addresses, contacts shared by two profiles, profiles without contacts, footnotes never
-called, text copied between profiles. Input: the `Directory`; output: findings with `path:line:col`.
+called, text copied between profiles. Input: the `Book`; output: findings with `path:line:col`.
 
 These are not validation errors: the organisations wrote their own profiles, and the
 published text is kept as it is. A proofreader decides what to do with each finding.
@@ -17,17 +17,16 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
-from . import inline
-from .errors import Origin
-from .findings import Finding
-from .model import Directory, Profile
-from .translatable import texts
+from ..content import inline
+from ..content.model import Book, Profile
+from ..content.texts import texts
+from ..errors import Level, Origin, Problem
 
-EDITION = "content"
+NOTICE, WARNING = Level.NOTICE, Level.WARNING
 
 
-def _finding(kind: str, level: str, origin: Origin, message: str) -> Finding:
-    return Finding(EDITION, kind, level, str(origin), message)
+def _finding(kind: str, level: Level, origin: Origin, message: str) -> Problem:
+    return Problem(level, origin, kind, message)
 
 
 def _host(url: str) -> str:
@@ -58,21 +57,21 @@ def _e164(number: str) -> str | None:
         return None
 
 
-def check_urls(profile: Profile) -> Iterator[Finding]:
+def check_urls(profile: Profile) -> Iterator[Problem]:
     contacts = profile.contacts
     email_domains = {address.split("@")[1].lower() for address in _emails(profile)}
     for site in [*contacts.websites]:
         parts = urlsplit(site.url)
         if parts.scheme == "http":
-            yield _finding("url", "notice", site.origin, f"{site.url} is http://, not https://")
+            yield _finding("url", NOTICE, site.origin, f"{site.url} is http://, not https://")
         if parts.hostname and any(ch.isupper() for ch in urlsplit(site.url).netloc):
-            yield _finding("url", "notice", site.origin, f"{site.url}: the host name has capital letters")
+            yield _finding("url", NOTICE, site.origin, f"{site.url}: the host name has capital letters")
         host = _host(site.url)
         related = {domain for domain in email_domains if host.endswith("." + domain) or domain.endswith("." + host)}
         close = difflib.get_close_matches(host, sorted(email_domains - {host} - related), n=1, cutoff=0.85)
         if close and host not in email_domains and not related:
             yield _finding(
-                "url", "warning", site.origin, f"{host} looks like a misspelling of the email domain {close[0]}"
+                "url", WARNING, site.origin, f"{host} looks like a misspelling of the email domain {close[0]}"
             )
 
 
@@ -88,7 +87,7 @@ def _ascii_letters(text: str) -> str:
     return "".join(ch for ch in decomposed if ch.isalnum() or ch == ".")
 
 
-def check_person_emails(profile: Profile) -> Iterator[Finding]:
+def check_person_emails(profile: Profile) -> Iterator[Problem]:
     """An address whose local part is close to, but not, the usual forms of its owner's name."""
     for person in profile.contacts.people:
         if not person.email or len(person.names) != 1:
@@ -112,13 +111,13 @@ def check_person_emails(profile: Profile) -> Iterator[Finding]:
         if local not in forms and close:
             yield _finding(
                 "email",
-                "warning",
+                WARNING,
                 person.origin,
                 f"{person.email} looks like a misspelling of {close[0]}@… for {person.names[0]}",
             )
 
 
-def check_name_spellings(profile: Profile) -> Iterator[Finding]:
+def check_name_spellings(profile: Profile) -> Iterator[Problem]:
     """A person quoted and a contact person whose surnames differ by a letter or two."""
     quoted = {}
     for item in texts(profile):
@@ -134,38 +133,38 @@ def check_name_spellings(profile: Profile) -> Iterator[Finding]:
                 ):
                     yield _finding(
                         "name",
-                        "warning",
+                        WARNING,
                         person.origin,
                         f"contact {name} and the quoted {other} ({origin}) differ by a letter",
                     )
 
 
-def check_phones(profile: Profile) -> Iterator[Finding]:
+def check_phones(profile: Profile) -> Iterator[Problem]:
     yield from _check_numbers(
         [(phone.number, phone.origin) for phone in profile.contacts.phones]
         + [(person.phone, person.origin) for person in profile.contacts.people if person.phone]
     )
 
 
-def _check_numbers(numbers: list[tuple[str, Origin]]) -> Iterator[Finding]:
+def _check_numbers(numbers: list[tuple[str, Origin]]) -> Iterator[Problem]:
     for number, origin in numbers:
         parsed = phonenumbers.parse(number, None)
         international = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
         if not phonenumbers.is_valid_number(parsed):
             region = phonenumbers.region_code_for_country_code(parsed.country_code)
             yield _finding(
-                "phone", "warning", origin, f"{number} is not a valid number for +{parsed.country_code} ({region})"
+                "phone", WARNING, origin, f"{number} is not a valid number for +{parsed.country_code} ({region})"
             )
         elif re.match(r"^\+\s", number) or "(0)" in number:
             yield _finding(
-                "phone", "notice", origin, f"{number} is unusually written; international form: {international}"
+                "phone", NOTICE, origin, f"{number} is unusually written; international form: {international}"
             )
 
 
-def check_duplicates(directory: Directory) -> Iterator[Finding]:
+def check_duplicates(book: Book) -> Iterator[Problem]:
     """The same website, email or phone given by two different profiles."""
     seen: dict[tuple[str, str], list[tuple[str, Origin]]] = defaultdict(list)
-    for profile in directory.profiles.values():
+    for profile in book.profiles.values():
         for kind, value, origin in _profile_contacts(profile):
             if profile.id not in {owner for owner, _ in seen[(kind, value)]}:
                 seen[(kind, value)].append((profile.id, origin))
@@ -173,20 +172,20 @@ def check_duplicates(directory: Directory) -> Iterator[Finding]:
         if len(owners) > 1:
             for owner, origin in owners:
                 others = ", ".join(other for other, _ in owners if other != owner)
-                yield _finding("duplicate-contact", "warning", origin, f"{kind} {value} is also given by {others}")
+                yield _finding("duplicate-contact", WARNING, origin, f"{kind} {value} is also given by {others}")
 
 
-def check_contacts_present(profile: Profile) -> Iterator[Finding]:
+def check_contacts_present(profile: Profile) -> Iterator[Problem]:
     contacts = profile.contacts
     if not (contacts.websites or contacts.phones or contacts.emails or contacts.address or contacts.people):
-        yield _finding("no-contacts", "warning", profile.origin, f"{profile.id} gives no contact details")
+        yield _finding("no-contacts", WARNING, profile.origin, f"{profile.id} gives no contact details")
 
 
-def check_footnotes(profile: Profile) -> Iterator[Finding]:
+def check_footnotes(profile: Profile) -> Iterator[Problem]:
     called = {footnote_id for item in texts(profile) for footnote_id in inline.footnote_calls(item.text)}
     for footnote_id, text in (profile.footnotes or {}).items():
         if footnote_id not in called:
-            yield _finding("footnote", "warning", text.origin, f"footnote [^{footnote_id}] is never called")
+            yield _finding("footnote", WARNING, text.origin, f"footnote [^{footnote_id}] is never called")
 
 
 def _sentences(profile: Profile) -> Iterator[tuple[str, Origin]]:
@@ -200,10 +199,10 @@ def _sentences(profile: Profile) -> Iterator[tuple[str, Origin]]:
                 yield " ".join(sentence.split()).casefold(), item.text.origin
 
 
-def check_copied_text(directory: Directory) -> Iterator[Finding]:
+def check_copied_text(book: Book) -> Iterator[Problem]:
     """Sentences that two profiles share word for word, their own names aside."""
     owners: dict[str, list[tuple[str, Origin]]] = defaultdict(list)
-    for profile in directory.profiles.values():
+    for profile in book.profiles.values():
         for sentence, origin in _sentences(profile):
             if profile.id not in {owner for owner, _ in owners[sentence]}:
                 owners[sentence].append((profile.id, origin))
@@ -212,13 +211,13 @@ def check_copied_text(directory: Directory) -> Iterator[Finding]:
             for owner, origin in places:
                 others = ", ".join(other for other, _ in places if other != owner)
                 excerpt = sentence if len(sentence) < 80 else sentence[:79] + "…"
-                yield _finding("copied-text", "warning", origin, f"“{excerpt}” also stands in {others}")
+                yield _finding("copied-text", WARNING, origin, f"“{excerpt}” also stands in {others}")
 
 
-def check_directory(directory: Directory) -> list[Finding]:
+def check_book(book: Book) -> list[Problem]:
     """Every doubtful-data finding of the content, sorted by place."""
-    findings: list[Finding] = []
-    for profile in directory.profiles.values():
+    findings: list[Problem] = []
+    for profile in book.profiles.values():
         for check in (
             check_urls,
             check_phones,
@@ -228,13 +227,9 @@ def check_directory(directory: Directory) -> list[Finding]:
             check_footnotes,
         ):
             findings.extend(check(profile))
-    publisher = directory.publication.publisher.contacts
+    publisher = book.publication.publisher.contacts
     findings.extend(_check_numbers([(phone.number, phone.origin) for phone in publisher.phones]))
-    findings.extend(check_duplicates(directory))
-    findings.extend(check_copied_text(directory))
-    return sorted(set(findings), key=lambda f: (f.location.split(":")[0], _line(f.location), f.kind))
-
-
-def _line(location: str) -> int:
-    parts = location.split(":")
-    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    findings.extend(check_duplicates(book))
+    findings.extend(check_copied_text(book))
+    unique = dict.fromkeys(findings)
+    return sorted(unique, key=lambda f: (f.origin.path, f.origin.line, f.code, f.origin.col, f.message))

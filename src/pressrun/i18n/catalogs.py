@@ -1,18 +1,19 @@
-"""Catalogs: extract templates, update translations, compile, and report coverage.
+"""The translators' workflow: extract templates, update translations, compile, report coverage.
 
 Input: `content/` and `layouts/` (through the `[tool.babel]` mapping), and
 `locales/<language>/LC_MESSAGES/<domain>.po`. Output: `locales/<domain>.pot`, updated
-`.po` files, compiled `.mo` files, and per-language, per-domain statistics. Babel's
-`messages` API does the reading and writing, so the files are what `pybabel`, `msgfmt`,
-Poedit and Weblate expect.
+`.po` files, compiled `.mo` files, per-language, per-domain statistics, and each
+language's catalogs as `CatalogFile`s for its edition. Babel's `messages` API does the
+reading and writing (see `pofile`), so the files are what `pybabel`, `msgfmt`, Poedit
+and Weblate expect.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,28 +21,49 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
+from babel.messages.pofile import read_po
 
-from .config import Config
-from .content import load
-from .errors import Level, Origin, Problem, Problems, ProblemsFound
-from .output import build_date, write_atomically
+from ..config import Config
+from ..content import load
+from ..errors import Origin, Problems
+from ..files import build_date, write_atomically, write_if_changed
+from .pofile import PROSE_DOMAINS, as_prose, load_po, serialize, without_dates
 
 # A domain per folder: its messages come from that folder, its catalogs are <domain>.po.
 DOMAIN_FOLDERS = {"content": "content", "layouts": "layouts"}
 DOMAINS = tuple(DOMAIN_FOLDERS)
-# Domains whose messages are prose, never format strings.
-PROSE_DOMAINS = {"content"}
 # Comments in templates that start with this go to the translators (`pybabel extract -c`).
 COMMENT_TAGS = ("Translators:",)
 
 
 def template_path(config: Config, domain: str) -> Path:
-    return config.root / config.locales / f"{domain}.pot"
+    return config.locales_dir / f"{domain}.pot"
 
 
 def catalog_path(config: Config, language: str, domain: str) -> Path:
-    return config.root / config.locales / language / "LC_MESSAGES" / f"{domain}.po"
+    return config.locales_dir / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    """One language's catalog of one domain: where it is (as the user sees it) and what it
+    holds (None when the file is missing)."""
+
+    language: str
+    domain: str
+    shown: str
+    catalog: Catalog | None
+
+
+def read_catalog(config: Config, language: str, domain: str) -> CatalogFile:
+    path = catalog_path(config, language, domain)
+    shown = config.shown(path)
+    return CatalogFile(language, domain, shown, load_po(path, shown, language) if path.is_file() else None)
+
+
+def load_catalogs(config: Config, language: str) -> Mapping[str, CatalogFile]:
+    """The language's catalogs, by domain."""
+    return {domain: read_catalog(config, language, domain) for domain in DOMAINS}
 
 
 def translated_languages(config: Config, source_language: str) -> list[str]:
@@ -90,61 +112,39 @@ def _header(catalog: Catalog, config: Config, when: datetime.datetime) -> Catalo
     return catalog
 
 
+def _extract(config: Config, domain: str, when: datetime.datetime) -> Catalog:
+    """A fresh template catalog of `domain`, from its folder."""
+    folder = getattr(config, DOMAIN_FOLDERS[domain])
+    method_map, options_map = _mappings(config)
+    catalog = _header(Catalog(fuzzy=False), config, when)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(config.root / folder), method_map, options_map, comment_tags=COMMENT_TAGS, strip_comment_tags=True
+    ):
+        catalog.add(
+            message, None, [(Path(folder, filename).as_posix(), lineno)], auto_comments=comments, context=context
+        )
+    if domain in PROSE_DOMAINS:
+        as_prose(catalog)
+    return catalog
+
+
 def extract_templates(config: Config) -> dict[str, Catalog]:
     """A fresh template catalog per domain, from the content and the layouts."""
-    directory = load(config.root, config.content)  # validate first: extraction skips broken files
-    when = build_date(directory.publication.event.date)
-    method_map, options_map = _mappings(config)
-    templates = {}
-    for domain, folder in DOMAIN_FOLDERS.items():
-        catalog = _header(Catalog(fuzzy=False), config, when)
-        source = config.root / getattr(config, folder)
-        for filename, lineno, message, comments, context in extract_from_dir(
-            str(source), method_map, options_map, comment_tags=COMMENT_TAGS, strip_comment_tags=True
-        ):
-            location = (Path(getattr(config, folder), filename).as_posix(), lineno)
-            catalog.add(message, None, [location], auto_comments=comments, context=context)
-        if domain in PROSE_DOMAINS:
-            as_prose(catalog)
-        templates[domain] = catalog
-    return templates
+    book = load(config)  # validate first: extraction skips broken files
+    when = build_date(book.publication.event.date)
+    return {domain: _extract(config, domain, when) for domain in DOMAINS}
 
 
-def serialize(catalog: Catalog, previous: bool = False) -> bytes:
-    """The catalog as PO bytes; with `previous`, fuzzy entries show the text they were
-    translated from (`#| msgid`), written here because Babel 2.x wraps long ones into
-    lines that gettext cannot read."""
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, include_previous=False, omit_header=False)
-    text = buffer.getvalue().decode("utf-8")
-    if previous:
-        for message in catalog:
-            if message.id and message.previous_id:
-                anchor = f"msgctxt {normalize(message.context, width=76)}\n" if message.context else None
-                anchor = anchor or f"msgid {normalize(message.id, width=76)}\n"
-                lines = f"msgid {normalize(message.previous_id[0], width=76)}".split("\n")
-                text = text.replace(anchor, "".join(f"#| {line}\n" for line in lines) + anchor, 1)
-    return text.encode("utf-8")
-
-
-def _without_dates(data: bytes) -> bytes:
-    return b"\n".join(
-        line for line in data.split(b"\n") if not line.startswith((b'"POT-Creation-Date:', b'"PO-Revision-Date:'))
-    )
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write `data` unless the file holds the same apart from its dates; say if written."""
-    if path.is_file() and _without_dates(path.read_bytes()) == _without_dates(data):
-        return False
-    write_atomically(path, data)
-    return True
+def layout_messages(config: Config) -> frozenset[str]:
+    """The strings the layouts translate (`{{ _("Contents") }}`), as extraction finds them."""
+    when = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)  # a template's date, never read
+    return frozenset(message.id for message in _extract(config, "layouts", when) if message.id)
 
 
 def extract(config: Config) -> dict[str, bool]:
     """Write `locales/<domain>.pot`; returns, per domain, whether the file changed."""
     return {
-        domain: write_if_changed(template_path(config, domain), serialize(catalog))
+        domain: write_if_changed(template_path(config, domain), serialize(catalog), without_dates)
         for domain, catalog in extract_templates(config).items()
     }
 
@@ -198,11 +198,11 @@ def update(config: Config, source_language: str) -> list[Path]:
     """Bring every language's catalogs up to the templates; returns the files written."""
     written = []
     for domain in DOMAINS:
-        template = load_po(template_path(config, domain), shown=_shown(config, template_path(config, domain)))
+        template = load_po(template_path(config, domain), config.shown(template_path(config, domain)))
         for language in translated_languages(config, source_language):
             path = catalog_path(config, language, domain)
             if path.is_file():
-                catalog = load_po(path, language, _shown(config, path))
+                catalog = load_po(path, config.shown(path), language)
             else:
                 catalog = _header(Catalog(locale=Locale.parse(language), fuzzy=False), config, template.creation_date)
                 catalog.language_team = f"{Locale.parse(language).english_name} <>"
@@ -210,83 +210,9 @@ def update(config: Config, source_language: str) -> list[Path]:
             if domain in PROSE_DOMAINS:
                 as_prose(catalog)
             catalog.revision_date = template.creation_date
-            if write_if_changed(path, serialize(catalog, previous=True)):
+            if write_if_changed(path, serialize(catalog, previous=True), without_dates):
                 written.append(path)
     return written
-
-
-def as_prose(catalog: Catalog) -> None:
-    """Drop the python-format flags Babel puts on any message with a "%" in it: content is
-    prose, and gettext would check it as a format string."""
-    for message in catalog:
-        message.flags.discard("python-format")
-
-
-_PO_STRING = r'"(?:[^"\\]|\\.)*"'
-_PO_LINE = re.compile(
-    rf"^(?:\s*|#.*|(?:#~ )?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_PO_STRING}\s*|(?:#~ )?{_PO_STRING}\s*)$"
-)
-
-
-def _po_syntax(text: str, shown: str) -> list[Problem]:
-    """Lines that are not PO syntax (Babel reads an unterminated string without a word)."""
-    return [
-        Problem(Level.ERROR, Origin(shown, number, 1), "catalog-syntax", f"not PO syntax: {line.strip()[:60]}")
-        for number, line in enumerate(text.splitlines(), start=1)
-        if not _PO_LINE.match(line)
-    ]
-
-
-def load_po(path: Path, locale: str | None = None, shown: str | None = None) -> Catalog:
-    """Read a PO file, with the previous texts of fuzzy entries (`#| msgid`), which
-    Babel 2.x drops when they span several lines. Babel flags any text with a "%" as
-    python-format when it reads it; content is prose, so those flags are dropped.
-    A syntax error is raised as ProblemsFound at `shown:line`."""
-    data = path.read_bytes()
-    problems = _po_syntax(data.decode("utf-8", errors="replace"), shown or str(path))
-    if problems:
-        raise ProblemsFound(problems)
-    try:
-        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
-    except PoFileError as error:
-        origin = Origin(shown or str(path), getattr(error, "lineno", 0))
-        raise ProblemsFound([Problem(Level.ERROR, origin, "catalog-syntax", f"PO syntax error: {error}")]) from error
-    if path.stem in PROSE_DOMAINS:
-        as_prose(catalog)
-    lines = data.decode("utf-8").splitlines()
-    index = 0
-    while index < len(lines):
-        if not lines[index].startswith("#| msgid "):
-            index += 1
-            continue
-        previous = [lines[index][len("#| msgid ") :]]
-        index += 1
-        while index < len(lines) and lines[index].startswith('#| "'):
-            previous.append(lines[index][3:])
-            index += 1
-        fields: dict[str, list[str]] = {}
-        keyword = None
-        while index < len(lines) and not lines[index].startswith("msgstr"):
-            line = lines[index]
-            if line.startswith(("msgctxt ", "msgid ")):
-                keyword, _, line = line.partition(" ")
-            if keyword:
-                fields.setdefault(keyword, []).append(line)
-            index += 1
-        context = denormalize("\n".join(fields["msgctxt"])) if "msgctxt" in fields else None
-        message = catalog.get(denormalize("\n".join(fields.get("msgid", ['""']))), context)
-        if message is not None:
-            message.previous_id = [denormalize("\n".join(previous))]
-    return catalog
-
-
-def read_catalog(config: Config, language: str, domain: str) -> Catalog | None:
-    path = catalog_path(config, language, domain)
-    return load_po(path, language, _shown(config, path)) if path.is_file() else None
-
-
-def _shown(config: Config, path: Path) -> str:
-    return path.relative_to(config.root).as_posix()
 
 
 @dataclass(frozen=True)
@@ -318,7 +244,7 @@ def status(config: Config, source_language: str) -> list[Coverage]:
     result = []
     for language in translated_languages(config, source_language):
         for domain in DOMAINS:
-            catalog = read_catalog(config, language, domain)
+            catalog = read_catalog(config, language, domain).catalog
             if catalog is None:
                 with template_path(config, domain).open("rb") as stream:
                     catalog = read_po(stream)
@@ -326,24 +252,25 @@ def status(config: Config, source_language: str) -> list[Coverage]:
     return result
 
 
-def compile_catalogs(config: Config, source_language: str) -> tuple[list[Path], Problems]:
-    """Write a `.mo` beside each `.po` (fuzzy entries left out); check each catalog."""
+def compile_catalogs(config: Config, source_language: str) -> list[Path]:
+    """Check every catalog, then write a `.mo` beside each `.po` (fuzzy entries left out);
+    raise ProblemsFound, writing nothing, when a catalog is missing or wrong."""
     problems = Problems()
-    written = []
+    compiled: list[tuple[Path, bytes]] = []
     for language in translated_languages(config, source_language):
         for domain in DOMAINS:
-            catalog = read_catalog(config, language, domain)
-            path = catalog_path(config, language, domain)
-            if catalog is None:
-                problems.error(Origin(path.relative_to(config.root).as_posix()), "missing-catalog", "no catalog")
+            found = read_catalog(config, language, domain)
+            if found.catalog is None:
+                problems.error(Origin(found.shown), "missing-catalog", "no catalog")
                 continue
-            for message, errors in catalog.check():
+            for message, errors in found.catalog.check():
                 for error in errors:
-                    origin = Origin(path.relative_to(config.root).as_posix(), message.lineno)
+                    origin = Origin(found.shown, message.lineno)
                     problems.error(origin, "catalog", f"{message.context or ''}: {error}")
             buffer = io.BytesIO()
-            write_mo(buffer, catalog, use_fuzzy=False)
-            target = path.with_suffix(".mo")
-            write_atomically(target, buffer.getvalue())
-            written.append(target)
-    return written, problems
+            write_mo(buffer, found.catalog, use_fuzzy=False)
+            compiled.append((catalog_path(config, language, domain).with_suffix(".mo"), buffer.getvalue()))
+    problems.raise_if_errors()
+    for target, data in compiled:
+        write_atomically(target, data)
+    return [target for target, _ in compiled]

@@ -1,8 +1,8 @@
 """The publication as plain, frozen data: publication, parts, profiles, blocks and contacts.
 
-Every field is declared once here with `declare`: the converter in `schema` validates
-YAML against these declarations, the catalogs take the fields that have a translator
-comment, and `pressrun reference` prints them for the README.
+Every field is declared once here with `declare`: `convert` validates YAML against these
+declarations, the catalogs take the fields that have a translator comment, and
+`pressrun reference` prints them for the README. No I/O here.
 """
 
 from __future__ import annotations
@@ -11,12 +11,8 @@ import datetime
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from .errors import Origin
+from ..errors import Origin
 from .schema import Country, Email, Language, Phone, Slug, TaggedUnion, Text, Url, declare, origin_field
-
-# The recurring section headings: the layouts print a translated label for each kind.
-SECTION_KINDS = ("vision", "mission", "objectives", "projects", "heading")
-
 
 # --- blocks -------------------------------------------------------------------------------
 
@@ -272,6 +268,31 @@ class Profile:
     id: str = declare("The file name without `.yaml` (set by the loader).", default="")
     origin: Origin = origin_field()
 
+    @property
+    def anchor(self) -> str:
+        """The profile's anchor in every layout (its first page, its contents entry)."""
+        return f"profile-{self.id}"
+
+
+@dataclass(frozen=True)
+class OrderedPart:
+    """A part with its profiles in the order an edition prints them."""
+
+    part: Part
+    profiles: tuple[Profile, ...]
+
+    @property
+    def id(self) -> str:
+        return self.part.id
+
+    @property
+    def title(self) -> Text:
+        return self.part.title
+
+    @property
+    def anchor(self) -> str:
+        return self.part.anchor
+
 
 # --- publication --------------------------------------------------------------------------
 
@@ -326,6 +347,11 @@ class Part:
     profiles: tuple[Slug, ...] = declare("The ids of the part's profiles.")
     origin: Origin = origin_field()
 
+    @property
+    def anchor(self) -> str:
+        """The part's anchor in every layout (its opening page, its contents entry)."""
+        return f"part-{self.id}"
+
 
 @dataclass(frozen=True, kw_only=True)
 class Publication:
@@ -347,8 +373,8 @@ class Publication:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Directory:
-    """The whole publication: its front matter and every profile, by id."""
+class Book:
+    """The whole publication as the content gives it: its front matter and every profile, by id."""
 
     publication: Publication
     profiles: dict[str, Profile]

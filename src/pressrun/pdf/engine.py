@@ -1,7 +1,11 @@
-"""The PDF writer: HTML string in, PDF bytes and engine problems out (WeasyPrint).
+"""The engine: a layout job's HTML in, laid-out pages and PDF bytes out (WeasyPrint).
 
-WeasyPrint only reads files under the allowed folders (the layouts and the pinned font
-package) and nothing from the network; its log records become problems of the edition.
+Runs in the layout workers (builds) or in the main process (proofs), through the one
+function `lay_out`. WeasyPrint only reads files under the allowed folders (the layouts
+and the pinned font package) and nothing from the network; its log records become
+problems of the edition. The PDF is written uncompressed and compressed by pikepdf
+(`assemble.compact`): the engine's own compression, at zlib's slowest level, took a
+third of the writing time.
 """
 
 from __future__ import annotations
@@ -10,19 +14,18 @@ import hashlib
 import logging
 import mimetypes
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pydyf
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..errors import Origin, Problem, Problems
 from .assemble import compact
-from .chunks import LAYOUT_VARIANT, Bookmark, ChunkPdf, LaidOut, LayoutJob
-from .errors import Origin, Problem, Problems
 from .fonts import FONT_DIR, confine_fonts
+from .jobs import LAYOUT_VARIANT, Bookmark, ChunkPdf, LaidOut, LayoutJob
 
 # PDF points per CSS pixel (72 per inch against 96).
 PT_PER_PX = 0.75
@@ -87,15 +90,6 @@ def engine_warnings(origin: Origin, problems: Problems) -> Iterator[None]:
             problems.warning(origin, "engine", f"WeasyPrint: {message}")
 
 
-@dataclass(frozen=True)
-class PdfResult:
-    data: bytes
-    pages: int
-    problems: tuple[Problem, ...]
-    # The page number on which each anchor (an element's id) lands, for the proof's page spans.
-    anchor_pages: dict[str, int]
-
-
 def _deterministic_metadata(digest: str):
     """A WeasyPrint finisher that replaces the random XMP document id with one derived from
     the document, so that the same input gives the same bytes."""
@@ -122,17 +116,20 @@ def start_rules(first_page: int) -> str:
     return "\n".join(rules)
 
 
-def lay_out(html: str, base_url: Path, allowed: Iterable[Path], origin: Origin, first_page: int = 1):
-    """WeasyPrint's laid-out document for `html` (relative links resolve against
-    `base_url`), its first page numbered `first_page`, and the engine's warnings as problems."""
+def _laid_out_document(job: LayoutJob):
+    """WeasyPrint's laid-out document for the job (relative links resolve against the
+    layouts' `pdf/` folder), its first page numbered as the job says, and the engine's
+    warnings as problems."""
     confine_fonts()
     from weasyprint import CSS, HTML
 
     problems = Problems()
-    with engine_warnings(origin, problems):
-        document = HTML(
-            string=html, base_url=base_url.resolve().as_uri() + "/", url_fetcher=ConfinedFetcher(allowed)
-        ).render(stylesheets=[CSS(string=start_rules(first_page))] if first_page != 1 else None)
+    fetcher = ConfinedFetcher([job.layouts, FONT_DIR])
+    base_url = (job.layouts / "pdf").resolve().as_uri() + "/"
+    with engine_warnings(job.origin, problems):
+        document = HTML(string=job.html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=[CSS(string=start_rules(job.first_page))] if job.first_page != 1 else None
+        )
     return document, problems
 
 
@@ -145,21 +142,30 @@ def anchor_pages(document) -> dict[str, int]:
     return pages
 
 
-def run_layout_job(job: LayoutJob) -> LaidOut:
-    """Lay out (and unless measuring, write as the print variant) one job's HTML."""
-    document, problems = lay_out(job.html, job.layouts / "pdf", [job.layouts, FONT_DIR], job.origin, job.first_page)
-    anchors = anchor_pages(document)
+def _document_key(job: LayoutJob) -> str:
+    """What the PDF's identifiers are derived from, so that the same job gives the same bytes."""
+    return f"{job.first_page}:{job.html}" if job.variant == LAYOUT_VARIANT else job.html + job.variant
+
+
+def lay_out(job: LayoutJob, inspect: Callable[[list], Iterable[Problem]] | None = None) -> LaidOut:
+    """Lay out one job's HTML and, unless it only measures, write it as its variant.
+    `inspect(pages)` may look at the laid-out boxes (the proof's layout checks) and add
+    what it finds to the problems."""
+    document, problems = _laid_out_document(job)
+    if inspect is not None:
+        problems.extend(inspect(document.pages))
     bookmarks = tuple(
         Bookmark(level, label, index, x * PT_PER_PX, (page.height - y) * PT_PER_PX, state != "closed")
         for index, page in enumerate(document.pages)
         for level, label, (x, y), state in page.bookmarks
     )
+    anchors = anchor_pages(document)
     chunk = None
     if job.write:
         borrowed = _borrow_anchors(document, job.book_anchors)
-        digest = hashlib.sha256(f"{job.first_page}:{job.html}".encode()).hexdigest()
-        data, written = write_document(document, LAYOUT_VARIANT, digest, job.origin)
-        problems.items.extend(written.items)
+        digest = hashlib.sha256(_document_key(job).encode()).hexdigest()
+        data, written = write_document(document, job.variant, digest, job.origin)
+        problems.extend(written.items)
         chunk = ChunkPdf(data, borrowed)
     return LaidOut(len(document.pages), anchors, bookmarks, chunk, tuple(problems.items))
 
@@ -181,9 +187,7 @@ def _borrow_anchors(document, book_anchors: frozenset[str]) -> frozenset[str]:
 
 
 def write_document(document, variant: str, digest: str, origin: Origin) -> tuple[bytes, Problems]:
-    """PDF bytes of a laid-out document, as `variant` asks (see PDF_VARIANTS). The engine
-    writes the streams uncompressed and `assemble.compact` compresses them: the engine's
-    own compression, at zlib's slowest level, took a third of the writing time."""
+    """PDF bytes of a laid-out document, as `variant` asks (see PDF_VARIANTS)."""
     problems = Problems()
     with engine_warnings(origin, problems):
         data = document.write_pdf(
@@ -193,17 +197,3 @@ def write_document(document, variant: str, digest: str, origin: Origin) -> tuple
             **PDF_VARIANTS[variant],
         )
     return compact(data), problems
-
-
-def lay_out_and_write(html: str, base_url: Path, variant: str, allowed: Iterable[Path], origin: Origin):
-    """Lay out `html` (whose relative links resolve against `base_url`) and write it as
-    `variant`; return the PDF and WeasyPrint's laid-out document, whose boxes the proof
-    report inspects."""
-    document, problems = lay_out(html, base_url, allowed, origin)
-    digest = hashlib.sha256(html.encode("utf-8") + variant.encode()).hexdigest()
-    data, written = write_document(document, variant, digest, origin)
-    problems.items.extend(written.items)
-    result = PdfResult(
-        data=data, pages=len(document.pages), problems=tuple(problems.items), anchor_pages=anchor_pages(document)
-    )
-    return result, document

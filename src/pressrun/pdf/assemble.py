@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
-from .chunks import Bookmark, ChunkPdf
+from .jobs import Bookmark, ChunkPdf
 
 
 def _save(pdf: pikepdf.Pdf, version: str | None = None) -> bytes:
@@ -49,7 +49,7 @@ def _pairs(flat: Array) -> list[tuple[object, object]]:
     return [(flat[index], flat[index + 1]) for index in range(0, len(flat), 2)]
 
 
-def merge(chunks: Sequence[ChunkPdf], bookmarks: Sequence[Bookmark]) -> bytes:
+def join(chunks: Sequence[ChunkPdf], bookmarks: Sequence[Bookmark]) -> bytes:
     """One PDF from the chunks' PDFs, in order. The first chunk gives the document-level
     entries (language, metadata, output intent, viewer preferences)."""
     book = pikepdf.open(io.BytesIO(chunks[0].data))

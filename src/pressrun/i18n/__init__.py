@@ -1,0 +1,12 @@
+"""The translation stage: catalogs in, one `Edition` per language out.
+
+extract.py     the Babel extractor for content YAML (`babel.extractors` entry point `pressrun`)
+pofile.py      PO files read and written as gettext expects, over Babel 2.x
+catalogs.py    the translators' workflow: extract, update, compile, status; catalogs per language
+edition.py     an edition: translated content and labels, order, footnote numbers, gaps
+typography.py  each language's typographic rules and quotation marks
+"""
+
+from .edition import Edition, load_editions, localize
+
+__all__ = ["Edition", "load_editions", "localize"]

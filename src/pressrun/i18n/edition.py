@@ -1,0 +1,225 @@
+"""An edition: the content localized for one language, as a value the layouts read.
+
+Input: the `Book`, a locale, that language's catalogs and the strings the layouts
+translate. Output: an `Edition`, made once by `localize` and never changed after: every
+translatable text replaced by its translation (or, where there is none, kept in the
+source language and marked with it), the layouts' labels, parts with their profiles in
+the edition's order (fixed, or by Unicode collation of the localized name), footnote
+numbers running through the whole publication, and the gaps (untranslated or fuzzy
+messages), all known before anything is rendered. Country names and dates come from
+Babel's locale data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import textwrap
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.messages.catalog import Catalog
+from pyuca import Collator
+
+from ..config import Config
+from ..content import Book, inline, load
+from ..content.model import OrderedPart, Profile, Publication
+from ..content.schema import Text
+from ..content.texts import Translatable, replace_texts, texts
+from ..errors import Level, Origin, Problem
+from .catalogs import CatalogFile, layout_messages, load_catalogs
+from .extract import PUBLICATION_OWNER, message_context
+from .typography import apply as apply_typography
+from .typography import quotation_marks
+
+_COLLATOR = Collator()
+
+
+def collation_key(text: str) -> tuple:
+    """Unicode Collation Algorithm key: accented letters sort with their base letter."""
+    return _COLLATOR.sort_key(inline.plain(text).casefold())
+
+
+FootnoteNumbers = Mapping[tuple[str, str], int]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language's view of the publication (see `localize`)."""
+
+    book: Book
+    locale: Locale
+    publication: Publication
+    parts: tuple[OrderedPart, ...]
+    # The layouts' labels that have a translation to show: msgid -> translation.
+    labels: Mapping[str, str]
+    # (profile id, footnote id) -> number, through the edition in reading order.
+    footnote_numbers: FootnoteNumbers
+    gaps: tuple[Problem, ...]
+    catalogs: Mapping[str, CatalogFile]
+
+    @property
+    def language(self) -> str:
+        return self.locale.language
+
+    @property
+    def source_language(self) -> str:
+        return self.book.publication.language
+
+    @property
+    def translated(self) -> bool:
+        return self.language != self.source_language
+
+    # --- locale data -----------------------------------------------------------------
+
+    @property
+    def quote_open(self) -> str:
+        return quotation_marks(self.language)[0]
+
+    @property
+    def quote_close(self) -> str:
+        return quotation_marks(self.language)[1]
+
+    def country(self, code: str) -> str:
+        return self.locale.territories[code]
+
+    def date(self, value: datetime.date, pattern: str) -> str:
+        return format_date(value, pattern, locale=self.locale)
+
+    def format_list(self, items: list[str]) -> str:
+        return format_list(list(items), locale=self.locale)
+
+    def typography(self, text: str) -> str:
+        return apply_typography(text, self.language)
+
+    # --- profiles --------------------------------------------------------------------
+
+    def profiles(self) -> list[Profile]:
+        """The profiles in the edition's order."""
+        return [profile for part in self.parts for profile in part.profiles]
+
+    def footnotes_of(self, profile: Profile) -> list[tuple[int, Text]]:
+        """The profile's footnotes as (number, text), in the order of their numbers."""
+        numbers = self.footnote_numbers
+        return sorted(
+            (numbers[(profile.id, footnote_id)], text)
+            for footnote_id, text in profile.footnotes.items()
+            if (profile.id, footnote_id) in numbers
+        )
+
+    def restricted_to(self, profile_id: str) -> Edition:
+        """The same edition with only one profile, in the part that holds it."""
+        parts = tuple(
+            OrderedPart(part.part, tuple(p for p in part.profiles if p.id == profile_id))
+            for part in self.parts
+            if any(p.id == profile_id for p in part.profiles)
+        )
+        return dataclasses.replace(self, parts=parts, footnote_numbers=number_footnotes(parts))
+
+
+def number_footnotes(parts: Iterable[OrderedPart]) -> FootnoteNumbers:
+    """(profile id, footnote id) -> number, numbered through `parts` in reading order."""
+    numbers: dict[tuple[str, str], int] = {}
+    for part in parts:
+        for profile in part.profiles:
+            for item in texts(profile):
+                for footnote_id in inline.footnote_calls(item.text):
+                    numbers.setdefault((profile.id, footnote_id), len(numbers) + 1)
+    return numbers
+
+
+def _gap(found: CatalogFile, context: str | None, msgid: str) -> Problem:
+    catalog = found.catalog
+    message = catalog.get(msgid, context) if catalog is not None else None
+    excerpt = textwrap.shorten(msgid, 60, placeholder="…")
+    label = f"{context}: " if context else ""
+    if message is None:
+        return Problem(
+            Level.ERROR,
+            Origin(found.shown),
+            "not-in-catalog",
+            f"{label}“{excerpt}” is not in the catalog (run pressrun i18n update)",
+        )
+    state = "fuzzy" if message.fuzzy and message.string else "untranslated"
+    return Problem(Level.ERROR, Origin(found.shown, message.lineno), state, f"{label}“{excerpt}” is {state}")
+
+
+def _usable(catalog: Catalog | None, msgid: str, context: str | None = None) -> str | None:
+    """The translation of `msgid` when there is one to show (not missing, empty or fuzzy)."""
+    message = catalog.get(msgid, context) if catalog is not None else None
+    return message.string if message is not None and message.string and not message.fuzzy else None
+
+
+class _Translator:
+    """Replaces a model's texts with their translations, noting each gap."""
+
+    def __init__(self, found: CatalogFile, source_language: str):
+        self.found = found
+        self.source_language = source_language
+        self.gaps: list[Problem] = []
+
+    def translate(self, obj, owner: str):
+        def translated(item: Translatable) -> Text:
+            context = message_context(owner, item.path)
+            string = _usable(self.found.catalog, str(item.text), context)
+            if string is not None:
+                return Text(string, item.text.origin)
+            self.gaps.append(_gap(self.found, context, str(item.text)))
+            return Text(str(item.text), item.text.origin, fallback_lang=self.source_language)
+
+        return replace_texts(obj, translated)
+
+
+def _labels(found: CatalogFile, used: Iterable[str]) -> tuple[dict[str, str], list[Problem]]:
+    """The layouts' labels that have a translation, and the gaps: messages of the catalog
+    untranslated or fuzzy, and strings the layouts use that it lacks."""
+    catalog = found.catalog
+    labels = {msgid: string for msgid in used if (string := _usable(catalog, msgid)) is not None}
+    gaps = []
+    if catalog is not None:
+        gaps += [_gap(found, None, m.id) for m in catalog if m.id and (not m.string or m.fuzzy)]
+    gaps += [_gap(found, None, msgid) for msgid in sorted(used) if catalog is None or catalog.get(msgid) is None]
+    return labels, gaps
+
+
+def localize(
+    book: Book, locale: Locale, catalogs: Mapping[str, CatalogFile], used_labels: Iterable[str] = ()
+) -> Edition:
+    """The edition of `book` in `locale`'s language, from its `catalogs` (by domain);
+    `used_labels` are the strings the layouts translate, so that a label the catalog
+    lacks is a gap before anything is rendered."""
+    source_language = book.publication.language
+    publication, profiles, labels, gaps = book.publication, dict(book.profiles), {}, []
+    if locale.language != source_language:
+        translator = _Translator(catalogs["content"], source_language)
+        publication = translator.translate(publication, PUBLICATION_OWNER)
+        profiles = {profile_id: translator.translate(profile, profile_id) for profile_id, profile in profiles.items()}
+        labels, label_gaps = _labels(catalogs["layouts"], used_labels)
+        gaps = translator.gaps + label_gaps
+    parts = []
+    for part in publication.parts:
+        chosen = [profiles[profile_id] for profile_id in part.profiles]
+        if part.order == "alphabetical":
+            chosen.sort(key=lambda profile: collation_key(profile.name))
+        parts.append(OrderedPart(part, tuple(chosen)))
+    return Edition(
+        book=book,
+        locale=locale,
+        publication=publication,
+        parts=tuple(parts),
+        labels=labels,
+        footnote_numbers=number_footnotes(parts),
+        gaps=tuple(gaps),
+        catalogs=catalogs,
+    )
+
+
+def load_editions(config: Config, languages: Iterable[str], book: Book | None = None) -> list[Edition]:
+    """The editions in `languages` of the project's content (read and validated here
+    unless `book` is given)."""
+    book = book or load(config)
+    used = layout_messages(config)
+    return [localize(book, Locale.parse(language), load_catalogs(config, language), used) for language in languages]

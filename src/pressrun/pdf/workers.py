@@ -1,0 +1,91 @@
+"""Layout workers: layout jobs run in this process or on forked worker processes, behind
+one interface (`submit`, `next`, `pending`), as Sphinx's `util/parallel.py` does.
+
+Results come back in the order they finish, each with the tag it was submitted with.
+Workers are forked at once, while this process runs no other thread, and start loading
+WeasyPrint while the main process reads the content; the main process itself never
+imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.pool
+import queue
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .jobs import LaidOut, LayoutJob
+
+
+def _start_worker() -> None:
+    from .fonts import confine_fonts
+
+    confine_fonts()
+    # Loaded now, while the main process reads the content, rather than by the first job.
+    import weasyprint  # noqa: F401
+
+
+def _lay_out(job: LayoutJob) -> LaidOut:
+    """A worker's job (WeasyPrint is imported by the workers only)."""
+    from .engine import lay_out
+
+    return lay_out(job)
+
+
+class SerialWorkers:
+    """Runs each job in this process as it is submitted."""
+
+    def __init__(self) -> None:
+        self.results: queue.SimpleQueue = queue.SimpleQueue()
+        self.pending = 0
+
+    def submit(self, job: LayoutJob, tag: Any) -> None:
+        self.pending += 1
+        self.results.put((tag, _lay_out(job), None))
+
+    def next(self) -> tuple[Any, LaidOut]:
+        """The next finished job's tag and layout (raises what the job raised)."""
+        tag, result, error = self.results.get()
+        self.pending -= 1
+        if error is not None:
+            raise error
+        return tag, result
+
+
+class ParallelWorkers(SerialWorkers):
+    """Runs jobs on a pool of worker processes."""
+
+    def __init__(self, pool: multiprocessing.pool.Pool):
+        super().__init__()
+        self.pool = pool
+
+    def submit(self, job: LayoutJob, tag: Any) -> None:
+        self.pending += 1
+        self.pool.apply_async(
+            _lay_out,
+            (job,),
+            callback=lambda result: self.results.put((tag, result, None)),
+            error_callback=lambda error: self.results.put((tag, None, error)),
+        )
+
+
+@contextmanager
+def workers(jobs: int, layouts: int) -> Iterator[SerialWorkers]:
+    """Workers for layout jobs: `jobs` processes, or fewer when fewer `layouts` can run at
+    once, or this process for one job at a time. They are reaped at the end, so that their
+    time and memory count as the build's, or stopped at once when the build fails."""
+    if jobs <= 1:
+        yield SerialWorkers()
+        return
+    pool = multiprocessing.get_context("fork").Pool(min(jobs, layouts), initializer=_start_worker)
+    try:
+        yield ParallelWorkers(pool)
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()

@@ -1,0 +1,116 @@
+"""The proof report: what a proofreader should look at, per edition, as JSON, HTML and a
+console summary.
+
+Input: the proof editions and their problems. Output: `report.json` (what a later proof
+compares with), `report.html` (for people, from `layouts/proof/report.html.j2`) and a
+few lines for the console.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config
+from ..errors import Level, Problem
+from ..files import write_atomically
+from ..render import environment, render_template
+
+REPORT_TEMPLATE = "proof/report.html.j2"
+# The report's name for the findings about the content rather than one edition.
+CONTENT = "content"
+
+
+@dataclass
+class EditionProof:
+    language: str
+    pdf: str
+    pages: int
+    starts: dict[str, int]
+    page_hashes: list[str]
+    coverage: list[dict]
+    findings: list[Problem] = field(default_factory=list)
+    changed_pages: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ProofReport:
+    revision: str
+    built: str
+    content: list[Problem]
+    editions: list[EditionProof]
+
+    @property
+    def findings(self) -> list[Problem]:
+        return self.content + [f for edition in self.editions for f in edition.findings]
+
+    def count(self, level: Level | str) -> int:
+        """How many findings have `level` (or its name, as templates give it)."""
+        level = Level(level)
+        return sum(1 for finding in self.findings if finding.level is level)
+
+
+def finding_data(finding: Problem, edition: str) -> dict:
+    """A finding as `report.json` holds it."""
+    return {
+        "edition": edition,
+        "kind": finding.code,
+        "level": finding.level.value,
+        "location": str(finding.origin),
+        "message": finding.message,
+        "page": finding.page,
+    }
+
+
+def report_data(report: ProofReport) -> dict:
+    return {
+        "revision": report.revision,
+        "built": report.built,
+        "content": [finding_data(finding, CONTENT) for finding in report.content],
+        "editions": [
+            {
+                "language": e.language,
+                "pdf": e.pdf,
+                "pages": e.pages,
+                "starts": e.starts,
+                "page_hashes": e.page_hashes,
+                "coverage": e.coverage,
+                "changed_pages": e.changed_pages,
+                "findings": [finding_data(finding, e.language) for finding in e.findings],
+            }
+            for e in report.editions
+        ],
+    }
+
+
+def write_reports(config: Config, report: ProofReport, out: Path, html_report: bool = True) -> None:
+    """`report.json` and, unless `html_report` is false (a baseline needs only the data), `report.html`."""
+    data = json.dumps(report_data(report), indent=2, ensure_ascii=False).encode("utf-8")
+    write_atomically(out / "report.json", data)
+    if html_report:
+        layouts = config.layouts_dir
+        html = render_template(environment(layouts), layouts, REPORT_TEMPLATE, report=report, config=config)
+        write_atomically(out / "report.html", html.encode("utf-8"))
+
+
+def summary(report: ProofReport) -> list[str]:
+    """A few lines for the console: counts per edition and kind, then the errors."""
+    lines = [f"proof of {report.revision}, {report.built}"]
+    groups = [(CONTENT, report.content)] + [(e.language, e.findings) for e in report.editions]
+    for name, findings in groups:
+        kinds: dict[str, int] = {}
+        for finding in findings:
+            kinds[finding.code] = kinds.get(finding.code, 0) + 1
+        counted = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())) or "nothing to report"
+        lines.append(f"  {name}: {counted}")
+    for edition in report.editions:
+        for table in edition.coverage:
+            lines.append(
+                f"  {edition.language} {table['domain']}: {table['translated']} translated, "
+                f"{table['fuzzy']} fuzzy, {table['untranslated']} untranslated"
+            )
+    lines += [str(finding) for finding in report.findings if finding.level is Level.ERROR]
+    counts = ", ".join(f"{report.count(level)} {level.value}(s)" for level in Level)
+    lines.append(counts)
+    return lines
