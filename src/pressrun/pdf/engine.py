@@ -25,7 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ..errors import Origin, Problem, Problems
 from .assemble import compact
 from .fonts import FONT_DIR, confine_fonts
-from .jobs import LAYOUT_VARIANT, Bookmark, ChunkPdf, LaidOut, LayoutJob
+from .jobs import Bookmark, ChunkPdf, LaidOut, LayoutJob
 
 # PDF points per CSS pixel (72 per inch against 96).
 PT_PER_PX = 0.75
@@ -142,11 +142,6 @@ def anchor_pages(document) -> dict[str, int]:
     return pages
 
 
-def _document_key(job: LayoutJob) -> str:
-    """What the PDF's identifiers are derived from, so that the same job gives the same bytes."""
-    return f"{job.first_page}:{job.html}" if job.variant == LAYOUT_VARIANT else job.html + job.variant
-
-
 def lay_out(job: LayoutJob, inspect: Callable[[list], Iterable[Problem]] | None = None) -> LaidOut:
     """Lay out one job's HTML and, unless it only measures, write it as its variant.
     `inspect(pages)` may look at the laid-out boxes (the proof's layout checks) and add
@@ -163,7 +158,8 @@ def lay_out(job: LayoutJob, inspect: Callable[[list], Iterable[Problem]] | None 
     chunk = None
     if job.write:
         borrowed = _borrow_anchors(document, job.book_anchors)
-        digest = hashlib.sha256(_document_key(job).encode()).hexdigest()
+        # The PDF's identifiers come from what it is made of, so that the same job gives the same bytes.
+        digest = hashlib.sha256(f"{job.first_page}:{job.html}".encode()).hexdigest()
         data, written = write_document(document, job.variant, digest, job.origin)
         problems.extend(written.items)
         chunk = ChunkPdf(data, borrowed)
