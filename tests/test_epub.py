@@ -129,7 +129,7 @@ def test_contact_icons_have_text_alternatives(archive, language):
     profile = xml(archive, "EPUB/profile-geneva-cities-hub.xhtml")
     alternatives = {img.get("alt") for img in profile.iter(f"{{{NS['x']}}}img")}
     expected = {"en": {"Website", "Phone", "Email", "Postal address", "Contact person"}}
-    expected["fr"] = {"Site web", "Téléphone", "Courriel", "Adresse postale", "Personne de contact"}
+    expected["fr"] = {"Site Web", "Téléphone", "Courriel", "Adresse postale", "Personne à contacter"}
     assert alternatives == expected[language]
 
 

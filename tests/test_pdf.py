@@ -17,7 +17,7 @@ BASENAME = "international-city-networks-directory-2021"
 MM = 72 / 25.4
 
 
-CONTENTS_HEADING = {"en": "Contents", "fr": "Sommaire"}
+CONTENTS_HEADING = {"en": "Contents", "fr": "Table des matières"}
 
 
 def screen_pdf(project: Path, language: str = "en") -> Path:
@@ -218,6 +218,9 @@ PROPER_NAMES = {
     "Emergency Governance Initiative.",
     "Cities for Global Health.",
     "Metropolis City Managers.",
+    "Metropolis Learning and Training.",
+    "Metropolis Pilot Projects.",
+    "Urban Sustainability Exchange (USE) Platform.",
     "Resilient Cities Shaping a Digital World.",
     "DR KELLY HENNING, BLOOMBERG PHILANTHROPIES",
     "© Geneva Cities Hub, 2021",
