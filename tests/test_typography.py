@@ -21,6 +21,8 @@ from pressrun.i18n.typography import NBSP, apply, french, quotation_marks
         ("«Les villes»", f"«{NNBSP}Les villes{NNBSP}»"),
         ("“Les villes”", f"«{NNBSP}Les villes{NNBSP}»"),
         ("70 % des villes, 40%", f"70{NNBSP}% des villes, 40{NNBSP}%"),
+        ("plus de 10 000 villes, 1 500 membres", f"plus de 10{NNBSP}000 villes, 1{NNBSP}500 membres"),
+        (f"250 000 membres, 1{NBSP}300 villes", f"250{NNBSP}000 membres, 1{NNBSP}300 villes"),
     ],
 )
 def test_french_spacing_and_quotes(text, expected):
@@ -36,6 +38,9 @@ def test_french_spacing_and_quotes(text, expected):
         "à 10:30",
         "la période 2021-22",
         "le plan 2022-2026",
+        "+41 22 559 46 00",
+        "+ 33 1 80 89 52 29",
+        "en 2021 300 villes",
     ],
 )
 def test_addresses_times_and_ranges_are_left_alone(text):

@@ -4,12 +4,14 @@ Babel's locale data has neither quotation marks nor punctuation spacing, so both
 declared here. French follows the Imprimerie nationale's rules as most French
 publishers set them today:
 
-- a narrow no-break space (U+202F) before `;`, `!` and `?`, and between a number and `%`;
+- a narrow no-break space (U+202F) before `;`, `!` and `?`, between a number and `%`,
+  and between the digit groups of a number (10 000), so that a number never breaks;
 - a full no-break space (U+00A0) before `:`, which the tradition sets wider than the
   others (a choice: some houses use the narrow space there too);
 - guillemets « » with a narrow no-break space inside.
 
-Web and email addresses, times (10:30) and number ranges (2021-22) are left as they are.
+Web and email addresses, phone numbers, times (10:30) and number ranges (2021-22) are
+left as they are.
 """
 
 from __future__ import annotations
@@ -30,8 +32,12 @@ QUOTATION_MARKS = {
     "it": ("«", "»"),
 }
 
-# Addresses are copied, never respaced.
-_PROTECTED = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:org|net|com|int|eu)\S*")
+# Addresses and phone numbers are copied, never respaced.
+_PROTECTED = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:org|net|com|int|eu)\S*|\+ ?\d[\d ()]*\d"
+)
+# A number written in groups of three digits: 10 000, 1 500, 250 000.
+_DIGIT_GROUPS = re.compile(f"(?<![\\d.,])\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+(?!\\d)")
 
 
 _PLACEHOLDER = "\ue000"
@@ -50,7 +56,7 @@ def _french_segment(text: str) -> str:
     text = re.sub(f"(?<=[^\\s;!?])[{_SPACES}]*([;!?]+)", f"{NARROW_NBSP}\\1", text)
     text = re.sub(f"(?<=[^\\s:])[{_SPACES}]*:(?=\\s|$)", f"{NBSP}:", text)
     text = re.sub(f"(?<=\\d)[{_SPACES}]*%", f"{NARROW_NBSP}%", text)
-    return text
+    return _DIGIT_GROUPS.sub(lambda match: re.sub(f"[{_SPACES}]", NARROW_NBSP, match.group()), text)
 
 
 def french(text: str) -> str:
