@@ -167,10 +167,21 @@ def _i18n_status(config, source_language: str, minimum: float | None) -> int:
             f"{item.untranslated:>14}{item.percent:>7.1f}%"
         )
         below = below or (minimum is not None and item.percent < minimum)
+    _glossary_status(config, source_language)
     if below:
         print(f"translation below {minimum:g}% in at least one catalog", file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _glossary_status(config, source_language: str) -> None:
+    from .i18n.glossary import glossary_coverage
+
+    coverage = glossary_coverage(config, source_language)
+    if coverage:
+        print(f"\n{'language':<9}{'glossary':<26}{'terms':>6}{'in use':>8}{'uses':>6}{'follow':>9}")
+    for item in coverage:
+        print(f"{item.language:<9}{item.shown:<26}{item.terms:>6}{item.used:>8}{item.uses:>6}{item.percent:>8.1f}%")
 
 
 def _reference(args: argparse.Namespace) -> int:

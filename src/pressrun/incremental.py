@@ -51,7 +51,9 @@ def edition_digest(config: Config, language: str, options: dict) -> str:
     digest = hashlib.sha256()
     _add_tree(digest, config.root, config.content_dir)
     _add_tree(digest, config.root, config.layouts_dir)
-    catalogs = config.locales_dir / language
+    # The catalogs only: the glossary beside them (locales/<language>/glossary.tbx) is
+    # read by proofs, never by a build.
+    catalogs = config.locales_dir / language / "LC_MESSAGES"
     if catalogs.is_dir():
         _add_tree(digest, config.root, catalogs)
     digest.update((config.root / CONFIG_FILE).read_bytes())

@@ -7,6 +7,7 @@ model.py      the frozen data: publication, parts, profiles, blocks, contacts
 texts.py      the translatable texts, found through the declarations
 inline.py     the inline Markdown subset, to HTML or plain text
 reference.py  the content format reference, from the declarations
+queries.py    the editor's source queries (`# Query:` comments), at the values they are about
 """
 
 from .load import load, profile_file_count

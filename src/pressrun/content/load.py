@@ -53,14 +53,14 @@ def _yaml_message(error: MarkedYAMLError) -> str:
     return "; ".join(parts) if parts else str(error).splitlines()[0]
 
 
-def _profile_files(profiles_dir: Path) -> list[Path]:
+def profile_files(profiles_dir: Path) -> list[Path]:
     return sorted(p for p in profiles_dir.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
 
 
 def profile_file_count(config: Config) -> int:
     """How many profile files there are, without reading them: a cheap measure of the work ahead."""
     profiles_dir = config.content_dir / PROFILES_DIR
-    return len(_profile_files(profiles_dir)) if profiles_dir.is_dir() else 0
+    return len(profile_files(profiles_dir)) if profiles_dir.is_dir() else 0
 
 
 def load(config: Config) -> Book:
@@ -83,7 +83,7 @@ def load(config: Config) -> Book:
     profiles: dict[str, Profile] = {}
     seen_ids: dict[str, Origin] = {}
     profiles_dir = base / PROFILES_DIR
-    for path in _profile_files(profiles_dir) if profiles_dir.is_dir() else []:
+    for path in profile_files(profiles_dir) if profiles_dir.is_dir() else []:
         origin = Origin(shown(path), 1, 1)
         profile_id = path.stem
         if not SLUG.test(profile_id):

@@ -5,6 +5,7 @@ pofile.py      PO files read and written as gettext expects, over Babel 2.x
 catalogs.py    the translators' workflow: extract, update, compile, status; catalogs per language
 edition.py     an edition: translated content and labels, order, footnote numbers, gaps
 typography.py  each language's typographic rules and quotation marks
+glossary.py    a language's glossary (TBX): its terms, where the catalogs use them, coverage
 """
 
 from .edition import Edition, load_editions, localize

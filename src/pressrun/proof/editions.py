@@ -16,10 +16,12 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..content import load
+from ..content.queries import source_queries
 from ..errors import Level, Origin, Problem, ProblemsFound
 from ..files import proof_date, write_atomically
 from ..i18n import Edition, load_editions
 from ..i18n.catalogs import DOMAINS, coverage
+from ..i18n.glossary import load_glossaries
 from ..pdf.book import profiles_only, whole_book
 from ..pdf.engine import lay_out
 from ..pdf.fonts import FACES, FONT_DIR
@@ -29,6 +31,7 @@ from .compare import compare, export_revision, image_hash, page_images, source_r
 from .datachecks import check_book
 from .layoutchecks import check_layout, page_budget
 from .report import EditionProof, ProofReport, write_reports
+from .translationchecks import check_translations
 
 PROOF_VARIANT = "proof"
 
@@ -120,6 +123,7 @@ def make_proof(
     `against_revision` when given; write the reports (the HTML one unless `html_report`
     is false: a baseline needs only the data)."""
     book = load(config)
+    glossaries = load_glossaries(config, book.publication.language)
     made, revision, stamp = _stamp(config)
     with tempfile.TemporaryDirectory(prefix="pressrun-previous-") as scratch:
         baseline: list[Problem] = []
@@ -131,12 +135,14 @@ def make_proof(
         for edition in load_editions(config, config.languages, book):
             target = config.proof_path(edition.language)
             proof, data = proof_edition(config, edition, stamp, made, target, single=False)
+            proof.findings += check_translations(edition, glossaries.get(edition.language))
             before = _previous_edition(previous, edition.language)
             if before:
                 proof.findings += compare(proof, data, before, against / before["pdf"], config.proof_dir)
             write_atomically(target, data)
             editions.append(proof)
-    report = ProofReport(revision, made.isoformat(), baseline + check_book(book), editions)
+    queries = [Problem(Level.NOTICE, query.origin, "source-query", query.text) for query in source_queries(config)]
+    report = ProofReport(revision, made.isoformat(), baseline + check_book(book) + queries, editions)
     write_reports(config, report, config.proof_dir, html_report)
     return report
 
