@@ -110,17 +110,17 @@ def test_terms_match_whole_words_their_plural_and_a_capital_at_the_start(mini):
     assert findings(mini, glossary) == []
 
 
-def test_one_source_text_translated_two_ways_is_a_warning_at_each(mini):
-    beta = mini / "content/profiles/beta.yaml"
+def translated_twice(project: Path, first: str, second: str) -> list[tuple[str, str, str]]:
+    """The findings when Alpha's vision and Beta's intro, the same English text, are
+    translated `first` and `second`."""
+    beta = project / "content/profiles/beta.yaml"
     beta.write_text(beta.read_text().replace("Beta hosts the directory.", "A world of connected cities."))
-    french(
-        mini,
-        {
-            "alpha:sections[1].blocks[1].text": "Un monde de villes connectées.",
-            "beta:intro[1].text": "Un monde de villes reliées.",
-        },
-    )
-    found = findings(mini)
+    french(project, {"alpha:sections[1].blocks[1].text": first, "beta:intro[1].text": second})
+    return findings(project)
+
+
+def test_one_source_text_translated_two_ways_is_a_warning_at_each(mini):
+    found = translated_twice(mini, "Un monde de villes connectées.", "Un monde de villes reliées.")
     assert [(kind, place) for kind, place, _ in found] == [
         ("inconsistent", f"{CONTENT_PO}:{line_of(mini, 'alpha:sections[1].blocks[1].text')}"),
         ("inconsistent", f"{CONTENT_PO}:{line_of(mini, 'beta:intro[1].text')}"),
@@ -132,16 +132,7 @@ def test_one_source_text_translated_two_ways_is_a_warning_at_each(mini):
 
 
 def test_a_capital_at_the_start_is_no_other_translation(mini):
-    beta = mini / "content/profiles/beta.yaml"
-    beta.write_text(beta.read_text().replace("Beta hosts the directory.", "A world of connected cities."))
-    french(
-        mini,
-        {
-            "alpha:sections[1].blocks[1].text": "Un monde de villes connectées.",
-            "beta:intro[1].text": "un monde de villes connectées.",
-        },
-    )
-    assert findings(mini) == []
+    assert translated_twice(mini, "Un monde de villes connectées.", "un monde de villes connectées.") == []
 
 
 def test_an_organisation_named_otherwise_than_the_content_names_it_is_a_warning(mini):
