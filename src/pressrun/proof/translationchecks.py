@@ -67,8 +67,8 @@ def check_organisation_names(messages: list[Message], names: list[OrganisationNa
                 yield _warning(
                     message.origin,
                     "org-name",
-                    f"{message.label}“{name.source}” should read “{name.translated}”, "
-                    f"the organisation's name in this edition ({name.given_at})",
+                    f"{message.label}the translation does not name “{name.source}” as this edition does: "
+                    f"“{name.translated}” ({name.given_at})",
                 )
 
 
