@@ -68,9 +68,9 @@ def build(
         # The stages that load the rendering stack, imported only once something is stale.
         from .outputs import make_editions
 
-        gaps, outputs = make_editions(config, stale, chosen, pool, report, allow_untranslated)
+        gaps, press_warnings, outputs = make_editions(config, stale, chosen, pool, report, allow_untranslated)
     level = Level.WARNING if allow_untranslated else Level.ERROR
-    problems = [dataclasses.replace(gap, level=level) for gap in gaps]
+    problems = [dataclasses.replace(gap, level=level) for gap in gaps] + press_warnings
     problems += [problem for output in outputs for problem in output.problems]
     if any(p.level is Level.ERROR or strict for p in problems):
         raise ProblemsFound(problems)

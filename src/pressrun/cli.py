@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import PDF_VARIANT_NAMES, load_config
-from .errors import ProblemsFound
+from .errors import Level, ProblemsFound
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # What the user is told a command did when it stopped on problems.
@@ -182,6 +182,24 @@ def _glossary_status(config, source_language: str) -> None:
         print(f"\n{'language':<9}{'glossary':<26}{'terms':>6}{'in use':>8}{'uses':>6}{'follow':>9}")
     for item in coverage:
         print(f"{item.language:<9}{item.shown:<26}{item.terms:>6}{item.used:>8}{item.uses:>6}{item.percent:>8.1f}%")
+def _preflight(args: argparse.Namespace) -> int:
+    from .errors import Origin, Problem
+    from .pdf.preflight import RULES, preflight_problems
+
+    failed = False
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            problems = [Problem(Level.ERROR, Origin(str(path)), "missing-file", f"cannot read it: {error.strerror}")]
+        else:
+            problems = preflight_problems(data, Origin(str(path)))
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        verdict = f"{len(problems)} failure(s)" if problems else "passes"
+        print(f"{path}: {verdict} ({len(RULES)} preflight rules)")
+        failed = failed or bool(problems)
+    return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def _reference(args: argparse.Namespace) -> int:
@@ -247,6 +265,11 @@ def parser() -> argparse.ArgumentParser:
         help="with status: exit 1 if any catalog is translated below PERCENT",
     )
     i18n.set_defaults(run=_i18n)
+    preflight = commands.add_parser(
+        "preflight", help="check print PDFs against the PDF/X-4 rules pressrun checks and its own promises"
+    )
+    preflight.add_argument("files", type=Path, nargs="+", metavar="FILE", help="a PDF to check")
+    preflight.set_defaults(run=_preflight)
     reference = commands.add_parser("reference", help="print the content format reference (Markdown)")
     reference.set_defaults(run=_reference)
     return main

@@ -22,6 +22,7 @@ from .errors import Origin, Problems
 CONFIG_FILE = "pyproject.toml"
 PDF_VARIANT_NAMES = ("screen", "print")
 FORMAT_NAMES = ("pdf", "epub")
+MARK_NAMES = ("crop",)
 PROOF_FOLDER = "proof"
 
 
@@ -65,9 +66,43 @@ class Config:
     )
     pdf_variants: tuple[str, ...] = setting(
         PDF_VARIANT_NAMES,
-        "PDF variants per language: `screen` (tagged PDF/UA-1) and `print` (PDF/X-4, 3 mm bleed, crop marks).",
+        "PDF variants per language: `screen` (tagged PDF/UA-1) and `print` (for the press: CMYK, bleed, marks, "
+        "preflighted).",
         PDF_VARIANT_NAMES,
     )
+    bleed: float = setting(3, "Bleed of the print PDF, in millimetres around the trimmed page (its BleedBox).")
+    marks: tuple[str, ...] = setting(
+        MARK_NAMES,
+        "Printer's marks of the print PDF, drawn in the slug in registration colour: `crop`, or `[]` for none.",
+        MARK_NAMES,
+    )
+    slug: float = setting(
+        10,
+        "Sheet around the trimmed page of the print PDF, in millimetres (its MediaBox): bleed, then room for the "
+        "marks.",
+    )
+    output_condition: str = setting(
+        "FOGRA39",
+        "The print condition the output profile (`layouts/pdf/print.css`) characterizes, as registered at "
+        "color.org: the print PDF's output intent.",
+    )
+
+    # --- the print PDF's sheet ----------------------------------------------------------
+
+    @property
+    def crop_marks(self) -> tuple[float, float] | None:
+        """Where the crop marks lie, from and to, in millimetres from the trim (None without
+        marks): at least 3 mm out and 1 mm clear of the bleed, so that neither the cut nor
+        the bleed reaches them; 5 mm long."""
+        if "crop" not in self.marks:
+            return None
+        start = max(3.0, self.bleed + 1.0)
+        return start, start + 5.0
+
+    @property
+    def sheet_needed(self) -> float:
+        """The slug the bleed and the marks need, in millimetres from the trim."""
+        return self.crop_marks[1] if self.crop_marks else self.bleed
 
     # --- folders and outputs ----------------------------------------------------------
 
@@ -145,14 +180,19 @@ def _value_problem(field: dataclasses.Field, kind: type, value: Any) -> tuple[st
     is_list = kind is tuple
     if is_list and not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
         return "wrong-type", f"[tool.pressrun].{name}: expected a list of strings, got {value!r}"
-    if not is_list and (not isinstance(value, kind) or isinstance(value, bool)):
-        return "wrong-type", f"[tool.pressrun].{name}: expected {kind.__name__}, got {value!r}"
+    # A length in millimetres may be written as a whole number.
+    accepted = (int, float) if kind is float else kind
+    if not is_list and (not isinstance(value, accepted) or isinstance(value, bool)):
+        expected = "a number of millimetres" if kind is float else kind.__name__
+        return "wrong-type", f"[tool.pressrun].{name}: expected {expected}, got {value!r}"
     choices = field.metadata["choices"]
     if choices and not set(value) <= set(choices):
         unknown = ", ".join(sorted(set(value) - set(choices)))
         return "bad-choice", f"[tool.pressrun].{name}: unknown {unknown}; expected some of {', '.join(choices)}"
     if kind is int and value < 1:
         return "bad-number", f"[tool.pressrun].{name}: expected a whole number of at least 1"
+    if kind is float and value < 0:
+        return "bad-number", f"[tool.pressrun].{name}: expected a length of at least 0 mm"
     if name == "languages" and (bad := [item for item in value if not is_language_code(item)]):
         return (
             "bad-language",
@@ -199,6 +239,14 @@ def load_config(root: Path) -> Config:
         else:
             values[name] = tuple(value) if kind is tuple else value
     config = Config(root=root, **values)
+    if (room := config.sheet_needed) > config.slug:
+        for_marks = " and the crop marks (or set marks = [])" if config.marks else ""
+        problems.error(
+            _key_origin(text, "slug", CONFIG_FILE),
+            "bad-number",
+            f"[tool.pressrun].slug: {config.slug:g} mm leaves no room for the bleed{for_marks}: "
+            f"expected at least {room:g} mm",
+        )
     if not config.content_dir.is_dir():
         problems.error(
             _key_origin(text, "content", CONFIG_FILE), "missing-folder", f"folder {config.content!r} does not exist"

@@ -21,7 +21,19 @@ from .config import CONFIG_FILE, Config
 
 STATE_FILE = ".pressrun-digests.json"
 # Distributions whose version changes what a build writes.
-STACK = ("weasyprint", "pydyf", "font-source-sans-pro", "jinja2", "babel", "markdown-it-py", "pyuca", "fonttools")
+STACK = (
+    "weasyprint",
+    "pydyf",
+    "font-source-sans-pro",
+    "jinja2",
+    "babel",
+    "markdown-it-py",
+    "pyuca",
+    "fonttools",
+    "pikepdf",
+    "pillow",
+    "tinycss2",
+)
 
 
 def _files(folder: Path) -> Iterable[Path]:

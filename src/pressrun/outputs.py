@@ -1,6 +1,7 @@
 """An edition's output files, made in memory: its HTML rendered, laid out as the
-pagination schedules it, joined into the print PDF, the screen PDF cut from it, and the
-EPUB with the print edition's page numbers.
+pagination schedules it and joined into one PDF; the screen PDF cut from it; the print
+PDF made from it for the press (CMYK, sheet and marks, output intent) and preflighted;
+the EPUB with the print edition's page numbers.
 
 Input: the Config, the stale languages and the layout workers. Output: each edition's
 files (path, bytes, count) and problems, for `build` to write. The content is read and
@@ -17,14 +18,17 @@ from pathlib import Path
 
 from .config import Config
 from .epub import make_epub
-from .errors import Origin, Problem, ProblemsFound
+from .errors import Level, Origin, Problem, Problems, ProblemsFound
 from .files import build_date
 from .i18n import Edition, load_editions
 from .pdf.assemble import join, screen_from_print
 from .pdf.book import BookSlice, contents_anchors, plan
+from .pdf.colour import PRINT_STYLESHEET, Palette, read_palette
 from .pdf.fonts import FACES, FONT_DIR
 from .pdf.jobs import LAYOUT_VARIANT
 from .pdf.paginate import Pagination
+from .pdf.preflight import preflight_problems
+from .pdf.press import PressSetup, for_press, profile_channels
 from .pdf.workers import SerialWorkers
 from .render import environment, pdf_html
 
@@ -41,13 +45,53 @@ class EditionFiles:
     problems: tuple[Problem, ...]
 
 
+@dataclass(frozen=True)
+class Press:
+    """What the print PDFs are made with: the layouts' palette and the printer's setup."""
+
+    palette: Palette
+    setup: PressSetup
+
+
+def press_of(config: Config) -> tuple[Press, list[Problem]]:
+    """The press the configuration and print.css describe, and what is wrong with it:
+    errors when its colour profile cannot be the output intent, warnings for what
+    print.css holds that pressrun does not read."""
+    shown = config.shown(config.layouts_dir / PRINT_STYLESHEET)
+    setup = PressSetup(config.bleed, config.slug, config.crop_marks, config.output_condition)
+    problems = Problems()
+    try:
+        palette = read_palette(config.layouts_dir)
+    except ValueError as error:
+        problems.error(Origin(shown), "print-profile", f"{error}: put the press profile in the layouts folder")
+        return Press(Palette({}, {}), setup), problems.items
+    if palette.profile is None or not palette.profile.is_file():
+        what = (
+            "names no colour profile" if palette.profile is None else f"names {palette.profile.name}, which is missing"
+        )
+        problems.error(
+            Origin(shown),
+            "print-profile",
+            f"{what}: the print PDF needs `@color-profile device-cmyk {{ src: url(…) }}`",
+        )
+    elif profile_channels(palette.profile.read_bytes()) != 4:
+        problems.error(Origin(shown), "print-profile", f"{palette.profile.name} is not a CMYK press profile")
+    for item in palette.ignored:
+        message = f"{item.what} is not read: print.css holds the press profile and the colours' CMYK builds only"
+        problems.warning(Origin(shown, item.line, item.column), "print-css", message)
+    return Press(palette, setup), problems.items
+
+
 class EditionOutputs:
     """One edition on its way to its files: its pagination, then its files."""
 
-    def __init__(self, config: Config, edition: Edition, variants: tuple[str, ...], progress: Progress):
+    def __init__(
+        self, config: Config, edition: Edition, variants: tuple[str, ...], press: Press | None, progress: Progress
+    ):
         self.config = config
         self.edition = edition
         self.variants = variants
+        self.press = press
         self.language = edition.language
         self.progress = progress
         self.environment = environment(config.layouts_dir, edition)
@@ -60,6 +104,7 @@ class EditionOutputs:
             config.layouts_dir,
             Origin(config.shown(config.pdf_path(self.language, LAYOUT_VARIANT))),
             lambda stage, completed=0, total=0: progress(self.language, stage, completed, total),
+            bleed=config.bleed,
         )
 
     def _html(self, book: BookSlice) -> str:
@@ -74,8 +119,9 @@ class EditionOutputs:
             env=self.environment,
         )
 
-    def print_pdf(self) -> bytes:
-        """The print PDF: the one layout, or the chunks joined with one outline."""
+    def laid_out_pdf(self) -> bytes:
+        """The layout's PDF, which both PDFs are made from: the one layout, or the chunks
+        joined with one outline."""
         paging = self.pagination
         layouts = paging.layouts_done
         if not paging.chunked:
@@ -88,20 +134,40 @@ class EditionOutputs:
         ]
         return join([laid.pdf for laid in layouts], bookmarks)
 
+    def for_press(self, laid_out: bytes) -> tuple[bytes, list[Problem]]:
+        """The print PDF made from the layout's, with its preflight's failures (errors)
+        and the colours that had no CMYK build (warnings)."""
+        self.progress(self.language, "making the print PDF")
+        path = self.config.pdf_path(self.language, "print")
+        origin = Origin(self.config.shown(path))
+        data, unpaired = for_press(laid_out, self.press.palette, self.press.setup)
+        problems = preflight_problems(data, origin)
+        for rgb, (build, page) in unpaired.items():
+            colour = "#{:02x}{:02x}{:02x}".format(*rgb)
+            inks = " ".join(f"{value:.0%}" for value in build)
+            message = (
+                f"colour {colour} has no CMYK build in {self.config.shown(self.config.layouts_dir / PRINT_STYLESHEET)}:"
+                f" printed as device-cmyk({inks}), its conversion through the press profile"
+            )
+            problems.append(Problem(Level.WARNING, origin, "print-colour", message, page))
+        return data, problems
+
     def files(self) -> EditionFiles:
-        """The edition's files from its layouts: the print PDF, the screen PDF cut from
-        it, and the EPUB with its page numbers."""
+        """The edition's files from its layouts: the screen PDF and the print PDF, both
+        from the layout's PDF, and the EPUB with its page numbers."""
         config, language, paging = self.config, self.language, self.pagination
         layouts = paging.layouts_done
         problems = [problem for laid in layouts for problem in laid.problems] + paging.problems
         pages = sum(laid.pages for laid in layouts)
-        print_data = self.print_pdf()
+        laid_out = self.laid_out_pdf()
         made: list[tuple[Path, bytes, int]] = []
-        if "print" in self.variants:
-            made.append((config.pdf_path(language, "print"), print_data, pages))
         if "screen" in self.variants:
             self.progress(language, "cutting the screen PDF")
-            made.append((config.pdf_path(language, "screen"), screen_from_print(print_data), pages))
+            made.append((config.pdf_path(language, "screen"), screen_from_print(laid_out), pages))
+        if "print" in self.variants:
+            print_data, press_problems = self.for_press(laid_out)
+            problems += press_problems
+            made.append((config.pdf_path(language, "print"), print_data, pages))
         if "epub" in config.formats:
             self.progress(language, "writing the EPUB")
             epub = make_epub(
@@ -119,18 +185,21 @@ def make_editions(
     pool: SerialWorkers,
     progress: Progress,
     allow_untranslated: bool,
-) -> tuple[list[Problem], list[EditionFiles]]:
-    """The translation gaps and the files of each edition in `languages` (raises
-    ProblemsFound on gaps unless they are allowed). An edition's layout jobs go to the
-    workers as soon as its HTML is rendered, and its files are made as soon as its last
-    layout is back, while the workers go on with the others."""
+) -> tuple[list[Problem], list[Problem], list[EditionFiles]]:
+    """The translation gaps, the warnings about the press, and the files of each edition
+    in `languages` (raises ProblemsFound on gaps unless they are allowed, and on errors
+    in the press). An edition's layout jobs go to the workers as soon as its HTML is
+    rendered, and its files are made as soon as its last layout is back, while the
+    workers go on with the others."""
+    press, press_problems = press_of(config) if "print" in variants else (None, [])
     editions = load_editions(config, languages)
     gaps = [gap for edition in editions for gap in edition.gaps]
-    if gaps and not allow_untranslated:
-        raise ProblemsFound(gaps)
+    stopping = [problem for problem in press_problems if problem.level is Level.ERROR]
+    if stopping or (gaps and not allow_untranslated):
+        raise ProblemsFound(stopping + ([] if allow_untranslated else gaps))
     outputs = []
     for edition in editions:
-        output = EditionOutputs(config, edition, variants, progress)
+        output = EditionOutputs(config, edition, variants, press, progress)
         for key, job in output.pagination.first_jobs():
             pool.submit(job, (output, key))
         outputs.append(output)
@@ -141,4 +210,4 @@ def make_editions(
             pool.submit(job, (output, next_key))
         if output.pagination.finished:
             made[output.language] = output.files()
-    return gaps, [made[output.language] for output in outputs]
+    return gaps, press_problems, [made[output.language] for output in outputs]

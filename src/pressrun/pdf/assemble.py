@@ -1,5 +1,5 @@
 """PDF assembly after layout (pikepdf): one book from the PDFs of its chunks, and the
-screen variant cut from the print one.
+screen variant cut from the print layout's PDF (before `press` makes it the print PDF).
 
 A large directory is laid out in chunks by parallel processes; each chunk is a complete
 WeasyPrint PDF whose pages already carry their final folios. Joining them keeps what a
@@ -21,7 +21,8 @@ from pikepdf import Array, Dictionary, Name, OutlineItem, String
 from .jobs import Bookmark, ChunkPdf
 
 
-def _save(pdf: pikepdf.Pdf, version: str | None = None) -> bytes:
+def save(pdf: pikepdf.Pdf, version: str | None = None) -> bytes:
+    """The PDF's bytes: compressed, objects in object streams, the same bytes for the same PDF."""
     output = io.BytesIO()
     pdf.save(
         output,
@@ -37,7 +38,7 @@ def _save(pdf: pikepdf.Pdf, version: str | None = None) -> bytes:
 def compact(data: bytes) -> bytes:
     """The PDF with its streams compressed (zlib's default level) and its objects packed
     into object streams."""
-    return _save(pikepdf.open(io.BytesIO(data)))
+    return save(pikepdf.open(io.BytesIO(data)))
 
 
 def _copy(book: pikepdf.Pdf, source: pikepdf.Pdf, value):
@@ -76,7 +77,7 @@ def join(chunks: Sequence[ChunkPdf], bookmarks: Sequence[Bookmark]) -> bytes:
             Dests=Dictionary(Names=Array([item for name, target in ordered for item in (String(name), target)]))
         )
     _write_outline(book, bookmarks)
-    return _save(book)
+    return save(book)
 
 
 def _share_color_spaces(book: pikepdf.Pdf, pages: range) -> None:
@@ -194,8 +195,8 @@ def _xmp_date(pdf_date: str) -> str:
 
 
 def screen_from_print(data: bytes) -> bytes:
-    """The screen variant cut from the tagged print PDF, without laying out or writing
-    again: every page cropped to its trim (bleed and crop marks fall outside), no press
+    """The screen variant cut from the tagged print layout's PDF, without laying out or
+    writing again: every page cropped to its trim (the bleed falls outside), no press
     profile, and identified as PDF/UA-1 instead of PDF/X-4."""
     pdf = pikepdf.open(io.BytesIO(data))
     for page in pdf.pages:
@@ -224,4 +225,4 @@ def screen_from_print(data: bytes) -> bytes:
     metadata = pdf.make_stream(_XMP.format(**fields).encode("utf-8"))
     metadata.Type, metadata.Subtype = Name.Metadata, Name.XML
     pdf.Root.Metadata = metadata
-    return _save(pdf, version="1.7")
+    return save(pdf, version="1.7")

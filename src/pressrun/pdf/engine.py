@@ -25,7 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ..errors import Origin, Problem, Problems
 from .assemble import compact
 from .fonts import FONT_DIR, confine_fonts
-from .jobs import Bookmark, ChunkPdf, LaidOut, LayoutJob
+from .jobs import LAYOUT_VARIANT, Bookmark, ChunkPdf, LaidOut, LayoutJob
 
 # PDF points per CSS pixel (72 per inch against 96).
 PT_PER_PX = 0.75
@@ -33,8 +33,9 @@ PT_PER_PX = 0.75
 
 # What each configured variant asks of WeasyPrint.
 PDF_VARIANTS = {
-    # For the printer: PDF/X-4, bleed and crop marks come from the layout's print stylesheet.
-    # Tagged too, so that the screen variant can be cut from it (see screen_from_print).
+    # The layout both PDFs are made from: PDF/X-4 with the configured bleed (see page_rules),
+    # made ready for the press by `press`; tagged too, so that the screen variant can be
+    # cut from it (see screen_from_print).
     "print": {"pdf_variant": "pdf/x-4", "pdf_tags": True},
     # For screens: tagged for accessibility.
     "screen": {"pdf_variant": "pdf/ua-1"},
@@ -116,6 +117,17 @@ def start_rules(first_page: int) -> str:
     return "\n".join(rules)
 
 
+def page_rules(job: LayoutJob) -> str:
+    """CSS the toolkit adds to the layouts' own: where the job's first page starts and,
+    for the print layout, the configured bleed. The bleed is `!important` so that the
+    configuration, not a stylesheet, decides it; the marks are drawn after layout
+    (`press`), outside the bleed, where WeasyPrint cannot put them."""
+    rules = [start_rules(job.first_page)]
+    if job.variant == LAYOUT_VARIANT:
+        rules.append(f"@page {{ bleed: {job.bleed:g}mm !important; marks: none !important }}")
+    return "\n".join(rule for rule in rules if rule)
+
+
 def _laid_out_document(job: LayoutJob):
     """WeasyPrint's laid-out document for the job (relative links resolve against the
     layouts' `pdf/` folder), its first page numbered as the job says, and the engine's
@@ -127,8 +139,9 @@ def _laid_out_document(job: LayoutJob):
     fetcher = ConfinedFetcher([job.layouts, FONT_DIR])
     base_url = (job.layouts / "pdf").resolve().as_uri() + "/"
     with engine_warnings(job.origin, problems):
+        rules = page_rules(job)
         document = HTML(string=job.html, base_url=base_url, url_fetcher=fetcher).render(
-            stylesheets=[CSS(string=start_rules(job.first_page))] if job.first_page != 1 else None
+            stylesheets=[CSS(string=rules)] if rules else None
         )
     return document, problems
 

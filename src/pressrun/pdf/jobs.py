@@ -28,6 +28,8 @@ class LayoutJob:
     write: bool = True
     # Every anchor of a chunked book, for the links into other chunks.
     book_anchors: frozenset[str] = frozenset()
+    # Millimetres of bleed around each page (the print layout's; none for proofs).
+    bleed: float = 0.0
 
 
 @dataclass(frozen=True)

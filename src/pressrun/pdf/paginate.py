@@ -68,8 +68,10 @@ class Pagination:
         layouts: Path,
         origin: Origin,
         progress: LayoutProgress,
+        bleed: float = 0.0,
     ):
         self.slices = list(slices)
+        self.bleed = bleed
         self.contents = list(contents)
         self.render = render
         self.layouts = layouts
@@ -108,7 +110,13 @@ class Pagination:
 
     def _job(self, chunk: int, first_page: int, write: bool, anchors: frozenset[str] = frozenset()) -> LayoutJob:
         return LayoutJob(
-            self.html[chunk], self.layouts, self.origin, first_page=first_page, write=write, book_anchors=anchors
+            self.html[chunk],
+            self.layouts,
+            self.origin,
+            first_page=first_page,
+            write=write,
+            book_anchors=anchors,
+            bleed=self.bleed,
         )
 
     def first_jobs(self) -> list[tuple[JobKey, LayoutJob]]:

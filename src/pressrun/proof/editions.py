@@ -2,7 +2,8 @@
 
 Input: the Config (and, to compare, a previous proof folder or a git revision).
 Output, in `<output>/proof/`: a proof PDF per language (DRAFT mark, source revision and
-build date in the margin, untranslated text highlighted) and the report (see `report`).
+build date in the margin, untranslated text highlighted) and the report (see `report`),
+which also gives the preflight of each print PDF the last build wrote.
 Each finding says where to look: `path:line` in the content or catalogs, or a page of
 the proof PDF. A proof is laid out through the same engine as a build, in one piece.
 """
@@ -26,6 +27,7 @@ from ..pdf.book import profiles_only, whole_book
 from ..pdf.engine import lay_out
 from ..pdf.fonts import FACES, FONT_DIR
 from ..pdf.jobs import LayoutJob
+from ..pdf.preflight import RULES, preflight_problems
 from ..render import pdf_html
 from .compare import compare, export_revision, image_hash, page_images, source_revision
 from .datachecks import check_book
@@ -89,6 +91,19 @@ def proof_edition(
     return EditionProof(edition.language, relative, laid.pages, starts, hashes, table, findings), laid.pdf.data
 
 
+def print_preflight(config: Config, language: str) -> tuple[dict, list[Problem]]:
+    """The preflight of the print PDF the last build wrote for `language`: what was
+    checked, for the report, and its failures. A proof lays out no print PDF of its own."""
+    if "pdf" not in config.formats or "print" not in config.pdf_variants:
+        return {}, []
+    path = config.pdf_path(language, "print")
+    shown = config.shown(path)
+    if not path.is_file():
+        return {"pdf": shown, "built": False}, []
+    failures = preflight_problems(path.read_bytes(), Origin(shown))
+    return {"pdf": shown, "built": True, "rules": len(RULES), "failures": len(failures)}, failures
+
+
 def _stamp(config: Config):
     made = proof_date()
     revision = source_revision(config.root)
@@ -136,6 +151,8 @@ def make_proof(
             target = config.proof_path(edition.language)
             proof, data = proof_edition(config, edition, stamp, made, target, single=False)
             proof.findings += check_translations(edition, glossaries.get(edition.language))
+            proof.preflight, failures = print_preflight(config, edition.language)
+            proof.findings += failures
             before = _previous_edition(previous, edition.language)
             if before:
                 proof.findings += compare(proof, data, before, against / before["pdf"], config.proof_dir)

@@ -32,6 +32,8 @@ class EditionProof:
     coverage: list[dict]
     findings: list[Problem] = field(default_factory=list)
     changed_pages: list[dict] = field(default_factory=list)
+    # The print PDF's preflight: its path, the rules checked and the failures (see editions).
+    preflight: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -77,11 +79,19 @@ def report_data(report: ProofReport) -> dict:
                 "page_hashes": e.page_hashes,
                 "coverage": e.coverage,
                 "changed_pages": e.changed_pages,
+                "preflight": e.preflight,
                 "findings": [finding_data(finding, e.language) for finding in e.findings],
             }
             for e in report.editions
         ],
     }
+
+
+def preflight_outcome(checked: dict) -> str:
+    """What the preflight of a print PDF found, in words."""
+    if not checked["built"]:
+        return "not built yet (`pressrun build` makes it), so not preflighted"
+    return f"{checked['failures']} preflight failure(s), {checked['rules']} rules checked"
 
 
 def write_reports(config: Config, report: ProofReport, out: Path, html_report: bool = True) -> None:
@@ -90,7 +100,14 @@ def write_reports(config: Config, report: ProofReport, out: Path, html_report: b
     write_atomically(out / "report.json", data)
     if html_report:
         layouts = config.layouts_dir
-        html = render_template(environment(layouts), layouts, REPORT_TEMPLATE, report=report, config=config)
+        html = render_template(
+            environment(layouts),
+            layouts,
+            REPORT_TEMPLATE,
+            report=report,
+            config=config,
+            preflight_outcome=preflight_outcome,
+        )
         write_atomically(out / "report.html", html.encode("utf-8"))
 
 
@@ -110,6 +127,10 @@ def summary(report: ProofReport) -> list[str]:
                 f"  {edition.language} {table['domain']}: {table['translated']} translated, "
                 f"{table['fuzzy']} fuzzy, {table['untranslated']} untranslated"
             )
+    for edition in report.editions:
+        checked = edition.preflight
+        if checked:
+            lines.append(f"  {checked['pdf']}: {preflight_outcome(checked)}")
     lines += [str(finding) for finding in report.findings if finding.level is Level.ERROR]
     counts = ", ".join(f"{report.count(level)} {level.value}(s)" for level in Level)
     lines.append(counts)
