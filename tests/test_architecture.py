@@ -26,7 +26,8 @@ ALLOWED = {
     "build": {"errors", "config", "files", "content", "incremental", "pdf", "outputs"},
     # Proofs sit beside builds: they share the stages, never build's own modules.
     "proof": {"errors", "config", "files", "content", "i18n", "render", "pdf"},
-    "cli": {"errors", "config", "content", "i18n", "build", "proof"},
+    # The preflight command checks any PDF it is given, with the PDF stage's preflight.
+    "cli": {"errors", "config", "content", "i18n", "build", "proof", "pdf"},
 }
 
 

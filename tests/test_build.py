@@ -149,6 +149,7 @@ def test_progress_names_each_stage_unless_quiet(mini, capsys):
         "en: laying out",
         "en: joining chunks",
         "en: cutting the screen PDF",
+        "en: making the print PDF",
         "en: writing the EPUB",
         "en: done",
     ]

@@ -149,23 +149,6 @@ def box(page, name):
     return [float(value) for value in page[name]]
 
 
-def test_print_variant_has_trim_and_bleed_boxes_3mm_apart(built_directory, language):
-    reader = PdfReader(print_pdf(built_directory, language))
-    for page in reader.pages:
-        trim, bleed = box(page, "/TrimBox"), box(page, "/BleedBox")
-        assert trim[2] - trim[0] == pytest.approx(210 * MM, abs=0.01)
-        assert trim[3] - trim[1] == pytest.approx(297 * MM, abs=0.01)
-        for trim_edge, bleed_edge in zip(trim, bleed, strict=True):
-            assert abs(trim_edge - bleed_edge) == pytest.approx(3 * MM, abs=0.01)
-    assert reader.metadata.get("/Trapped") == "/False"
-    assert b"<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in (
-        reader.trailer["/Root"]["/Metadata"].get_object().get_data()
-    )
-    (intent,) = reader.trailer["/Root"]["/OutputIntents"]
-    assert intent.get_object()["/S"] == "/GTS_PDFX"
-    assert intent.get_object()["/DestOutputProfile"].get_object()["/N"] == 4, "a CMYK output profile"
-
-
 def test_screen_variant_has_no_bleed_and_is_tagged(built_directory, language):
     reader = PdfReader(screen_pdf(built_directory, language))
     for page in reader.pages:
