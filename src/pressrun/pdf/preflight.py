@@ -233,29 +233,31 @@ def _overlaps(a: list[float], b: list[float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _dictionaries(value, seen: set) -> Iterator[pikepdf.Dictionary]:
-    """`value` and every dictionary inside it, following indirect objects once each."""
-    if isinstance(value, pikepdf.Object) and value.is_indirect:
-        if value.objgen in seen:
-            return
-        seen.add(value.objgen)
-    if isinstance(value, pikepdf.Stream):
-        value = value.stream_dict
-    if isinstance(value, pikepdf.Dictionary):
-        yield value
-        for key, item in value.items():
-            if key not in ("/Parent", "/P"):
-                yield from _dictionaries(item, seen)
-    elif isinstance(value, pikepdf.Array):
-        for item in value:
-            yield from _dictionaries(item, seen)
+def _dictionaries(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    """`root` and every dictionary reachable from it, each indirect object once. Walked
+    with a stack: an outline is a chain as long as the book's bookmarks."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, pikepdf.Object) and value.is_indirect:
+            if value.objgen in seen:
+                continue
+            seen.add(value.objgen)
+        if isinstance(value, pikepdf.Stream):
+            value = value.stream_dict
+        if isinstance(value, pikepdf.Dictionary):
+            yield value
+            stack.extend(item for key, item in value.items() if key not in ("/Parent", "/P"))
+        elif isinstance(value, pikepdf.Array):
+            stack.extend(value)
 
 
 def javascript(checked: Checked) -> Found:
     root = checked.pdf.Root
     if "/JavaScript" in root.get("/Names", {}):
         yield None, "the document has JavaScript (Names/JavaScript)"
-    scripts = sum(1 for found in _dictionaries(root, set()) if found.get("/S") == Name.JavaScript or "/JS" in found)
+    scripts = sum(1 for found in _dictionaries(root) if found.get("/S") == Name.JavaScript or "/JS" in found)
     if scripts:
         yield None, f"{scripts} JavaScript action(s)"
 
