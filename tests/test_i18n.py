@@ -199,7 +199,6 @@ def test_untranslated_text_falls_back_marked_with_its_language(project):
         "pdf/publication.html.j2",
         variant="screen",
         created="x",
-        fonts_url="x",
         fonts=[],
         book=whole_book(french.parts),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -142,7 +143,9 @@ def test_only_the_pinned_fonts_all_embedded(built_directory, variant, language):
     fonts = embedded_fonts(variant(built_directory, language))
     assert fonts, "no fonts found"
     assert all(embedded for _, embedded in fonts)
-    assert {name.split("-Pro")[0] for name, _ in fonts} == {"Source-Sans"}
+    # One subset per weight and style used, each a static instance of the variable font.
+    assert all(name.startswith("Source-Sans-3") for name, _ in fonts), fonts
+    assert {"Source-Sans-3-Light", "Source-Sans-3-Bold", "Source-Sans-3-Heavy"} <= {name for name, _ in fonts}
 
 
 def box(page, name):
@@ -247,4 +250,6 @@ def test_french_edition_uses_french_locale_data_and_typography(built_directory):
     body = " ".join(chunk for page in pages for chunk in page.body)
     assert "Belgique" in body and "Suisse" in body and "États-Unis" in body
     assert "\u202f»" in body and "«\u202f" in body, "guillemets with narrow no-break spaces"
-    assert "\u00a0:" in body
+    # A space before colons (the font draws the no-break space with the space's glyph, and
+    # a PDF maps a glyph to one character, so the text read back may have either).
+    assert re.search("\\w[ \u00a0]:", body)

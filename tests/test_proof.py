@@ -62,7 +62,7 @@ def test_missing_glyph_is_an_error(mini):
     set_intro(mini, "alpha", "Alpha connects cities 城市 and ⚠ hazards.[^one]")
     assert proof(mini) == 1
     messages = [finding["message"] for finding in findings(mini, "missing-glyph")]
-    assert any(message.startswith("U+57CE “城” is not in Source Sans Pro Regular") for message in messages)
+    assert any(message.startswith("U+57CE “城” is not in Source Sans 3 (in “Alpha connects") for message in messages)
     assert any(message.startswith("U+26A0 “⚠”") for message in messages)
 
 

@@ -24,7 +24,9 @@ STATE_FILE = ".pressrun-digests.json"
 STACK = (
     "weasyprint",
     "pydyf",
-    "font-source-sans-pro",
+    "fontpkg-source-sans-3",
+    "fontpkg-noto-sans-arabic",
+    "justmytype-intl-cjk",
     "jinja2",
     "babel",
     "markdown-it-py",

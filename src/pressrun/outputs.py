@@ -24,7 +24,7 @@ from .i18n import Edition, load_editions
 from .pdf.assemble import join, screen_from_print
 from .pdf.book import BookSlice, contents_anchors, plan
 from .pdf.colour import PRINT_STYLESHEET, Palette, read_palette
-from .pdf.fonts import FACES, FONT_DIR
+from .pdf.fonts import FACES
 from .pdf.jobs import LAYOUT_VARIANT
 from .pdf.paginate import Pagination
 from .pdf.preflight import preflight_problems
@@ -115,7 +115,6 @@ class EditionOutputs:
             created=self.built,
             book=book,
             fonts=FACES,
-            fonts_url=FONT_DIR.as_uri(),
             env=self.environment,
         )
 

@@ -140,13 +140,11 @@ def pdf_html(
     created: datetime.datetime,
     book: Any,
     fonts: Sequence[Any],
-    fonts_url: str,
     env: Environment | None = None,
     **extra: Any,
 ) -> str:
     """The PDF template rendered for `book` (what one layout holds, from the PDF stage's
-    plan) as `variant` (print, screen or proof), with the pinned font `fonts` found at
-    `fonts_url`."""
+    plan) as `variant` (print, screen or proof), with the pinned font faces `fonts`."""
     return render(
         edition,
         layouts,
@@ -154,7 +152,6 @@ def pdf_html(
         env=env,
         variant=variant,
         created=created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        fonts_url=fonts_url,
         fonts=fonts,
         book=book,
         **extra,

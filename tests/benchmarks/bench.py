@@ -32,14 +32,14 @@ from pathlib import Path
 from pressrun.config import load_config
 from pressrun.i18n import load_editions
 from pressrun.pdf.book import whole_book
-from pressrun.pdf.fonts import FACES, FONT_DIR, confine_fonts
+from pressrun.pdf.fonts import FACES, confine_fonts
 from pressrun.render import pdf_html
 
 config = load_config(Path(sys.argv[1]))
 (edition,) = load_editions(config, ["en"])
 created = datetime.datetime(2021, 10, 6, tzinfo=datetime.UTC)
 html = pdf_html(edition, config.layouts_dir, variant="screen", created=created, book=whole_book(edition.parts),
-                fonts=FACES, fonts_url=FONT_DIR.as_uri())
+                fonts=FACES)
 confine_fonts()
 from weasyprint import HTML
 HTML(string=html, base_url=(config.layouts_dir / "pdf").as_uri() + "/").write_pdf(sys.argv[2])

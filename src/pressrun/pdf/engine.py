@@ -2,7 +2,7 @@
 
 Runs in the layout workers (builds) or in the main process (proofs), through the one
 function `lay_out`. WeasyPrint only reads files under the allowed folders (the layouts
-and the pinned font package) and nothing from the network; its log records become
+and the pinned fonts' folders) and nothing from the network; its log records become
 problems of the edition. The PDF is written uncompressed and compressed by pikepdf
 (`assemble.compact`): the engine's own compression, at zlib's slowest level, took a
 third of the writing time.
@@ -10,9 +10,11 @@ third of the writing time.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import mimetypes
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -24,7 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..errors import Origin, Problem, Problems
 from .assemble import compact
-from .fonts import FONT_DIR, confine_fonts
+from .fonts import FONT_DIRS, confine_fonts
 from .jobs import LAYOUT_VARIANT, Bookmark, ChunkPdf, LaidOut, LayoutJob
 
 # PDF points per CSS pixel (72 per inch against 96).
@@ -136,7 +138,7 @@ def _laid_out_document(job: LayoutJob):
     from weasyprint import CSS, HTML
 
     problems = Problems()
-    fetcher = ConfinedFetcher([job.layouts, FONT_DIR])
+    fetcher = ConfinedFetcher([job.layouts, *FONT_DIRS])
     base_url = (job.layouts / "pdf").resolve().as_uri() + "/"
     with engine_warnings(job.origin, problems):
         rules = page_rules(job)
@@ -195,10 +197,28 @@ def _borrow_anchors(document, book_anchors: frozenset[str]) -> frozenset[str]:
     return frozenset(borrowed)
 
 
+@contextmanager
+def _fonts_dated_as(document) -> Iterator[None]:
+    """WeasyPrint makes a static font of each weight it uses of a variable font with
+    fontTools, which dates that font by the clock unless SOURCE_DATE_EPOCH is set: while
+    the document is written, the fonts are dated as the document is, so that the same
+    input gives the same bytes."""
+    created = datetime.datetime.fromisoformat(document.metadata.created.replace("Z", "+00:00"))
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(created.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
 def write_document(document, variant: str, digest: str, origin: Origin) -> tuple[bytes, Problems]:
     """PDF bytes of a laid-out document, as `variant` asks (see PDF_VARIANTS)."""
     problems = Problems()
-    with engine_warnings(origin, problems):
+    with engine_warnings(origin, problems), _fonts_dated_as(document):
         data = document.write_pdf(
             finisher=_deterministic_metadata(digest),
             pdf_identifier=digest[:32].encode(),

@@ -1,7 +1,11 @@
-"""The pinned fonts: the faces the layouts may use, where the font package keeps them, and
+"""The pinned fonts: the faces the layouts may use, where their packages keep them, and
 fontconfig confined to them.
 
-Kept apart from the engine so that finding the fonts does not load WeasyPrint.
+Three families, each a variable font from a pinned PyPI package: Source Sans 3 (Latin,
+Cyrillic and Greek, upright and italic), Noto Sans Arabic and Noto Sans SC (Simplified
+Chinese). WeasyPrint makes a static instance of each weight a layout uses and embeds
+only the glyphs it needs. Kept apart from the engine so that finding the fonts does not
+load WeasyPrint.
 """
 
 from __future__ import annotations
@@ -11,57 +15,65 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import font_source_sans_pro
+import fontpkg_noto_sans_arabic
+import fontpkg_source_sans_3
+import justmytype_intl_cjk
 
-FONT_DIR = Path(font_source_sans_pro.__file__).parent / "files"
-FAMILY = "Source Sans Pro"
+_SOURCE_SANS = Path(fontpkg_source_sans_3.__file__).parent / "files"
+_NOTO_ARABIC = Path(fontpkg_noto_sans_arabic.__file__).parent / "files"
+# The package holds Japanese, Korean and Traditional Chinese too: only this folder is used.
+_NOTO_SC = Path(justmytype_intl_cjk.__file__).parent / "fonts" / "ofl" / "notosanssc"
 
 
 @dataclass(frozen=True)
 class Face:
-    """One face of the pinned family: the CSS weight and style it answers, and its file."""
+    """One font file: its family and the style it answers (every weight: its weight
+    axis is variable)."""
 
-    weight: int
+    family: str
     style: str
-    file: str
+    path: Path
 
     @property
-    def path(self) -> Path:
-        return FONT_DIR / self.file
+    def url(self) -> str:
+        return self.path.as_uri()
 
 
-# Declared once: the PDF template's @font-face rules and the proof's glyph check read these.
-FACES = tuple(
-    Face(weight, style, f"SourceSansPro-{name}.ttf")
-    for weight, style, name in [
-        (400, "normal", "Regular"),
-        (400, "italic", "It"),
-        (600, "normal", "Semibold"),
-        (600, "italic", "SemiboldIt"),
-        (700, "normal", "Bold"),
-        (700, "italic", "BoldIt"),
-        (900, "normal", "Black"),
-        (300, "normal", "Light"),
-    ]
+# Declared once: the PDF template's @font-face rules, the engine's confinement and the
+# proof's glyph check read these.
+FACES = (
+    Face("Source Sans 3", "normal", _SOURCE_SANS / "SourceSans3[wght].ttf"),
+    Face("Source Sans 3", "italic", _SOURCE_SANS / "SourceSans3-Italic[wght].ttf"),
+    Face("Noto Sans Arabic", "normal", _NOTO_ARABIC / "NotoSansArabic[wdth,wght].ttf"),
+    Face("Noto Sans SC", "normal", _NOTO_SC / "NotoSansSC[wght].ttf"),
 )
+FAMILIES = tuple(dict.fromkeys(face.family for face in FACES))
+FONT_DIRS = tuple(dict.fromkeys(face.path.parent for face in FACES))
 
 
-def face_for(weight: int, style: str) -> Face:
-    """The face the engine picks for a weight and style: the same style first, then the
-    nearest weight."""
-    return min(FACES, key=lambda face: (face.style != style, abs(face.weight - weight)))
+def faces_for(families: tuple[str, ...], style: str) -> list[Face]:
+    """The faces that can draw a text set in `families` and `style`, in the order the
+    engine tries them: each pinned family of the list, in that style where the family
+    has it (the engine slants the upright face otherwise)."""
+    chosen = []
+    for family in families:
+        own = [face for face in FACES if face.family == family]
+        chosen += [face for face in own if face.style == style] or own
+    return chosen
 
 
 def confine_fonts() -> None:
-    """Point fontconfig at the pinned font package only, so that no font installed on the
-    machine can stand in for a missing glyph: the same content gives the same pages."""
-    if os.environ.get("PRESSRUN_FONTCONFIG") == str(FONT_DIR):
+    """Point fontconfig at the pinned fonts' folders only, so that no font installed on
+    the machine can stand in for a missing glyph: the same content gives the same pages."""
+    folders = os.pathsep.join(str(folder) for folder in FONT_DIRS)
+    if os.environ.get("PRESSRUN_FONTCONFIG") == folders:
         return
     folder = Path(tempfile.mkdtemp(prefix="pressrun-fontconfig-"))
+    dirs = "".join(f"<dir>{font_dir}</dir>" for font_dir in FONT_DIRS)
     (folder / "fonts.conf").write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
-        f"<fontconfig><dir>{FONT_DIR}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
+        f"<fontconfig>{dirs}<cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
         encoding="utf-8",
     )
     os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
-    os.environ["PRESSRUN_FONTCONFIG"] = str(FONT_DIR)
+    os.environ["PRESSRUN_FONTCONFIG"] = folders

@@ -25,7 +25,7 @@ from ..i18n.catalogs import DOMAINS, coverage
 from ..i18n.glossary import load_glossaries
 from ..pdf.book import profiles_only, whole_book
 from ..pdf.engine import lay_out
-from ..pdf.fonts import FACES, FONT_DIR
+from ..pdf.fonts import FACES
 from ..pdf.jobs import LayoutJob
 from ..pdf.preflight import RULES, preflight_problems
 from ..render import pdf_html
@@ -77,7 +77,6 @@ def proof_edition(
         created=made,
         book=profiles_only(edition.parts) if single else whole_book(edition.parts),
         fonts=FACES,
-        fonts_url=FONT_DIR.as_uri(),
         stamp=stamp,
     )
     job = LayoutJob(html, config.layouts_dir, Origin(config.shown(target)), variant=PROOF_VARIANT)

@@ -12,7 +12,7 @@ from functools import cache
 from fontTools.ttLib import TTFont
 
 from ..errors import NOWHERE, Level, Origin, Problem
-from ..pdf.fonts import FAMILY, Face, face_for
+from ..pdf.fonts import Face, faces_for
 
 # A tolerance, in CSS pixels, for rounding in the engine's positions.
 EPSILON = 1.0
@@ -105,13 +105,18 @@ def missing_glyphs(pages) -> Iterator[Problem]:
         for box, _ in _walk(page._page_box):
             if type(box).__name__ != "TextBox":
                 continue
-            face = face_for(box.style["font_weight"], box.style["font_style"])
+            faces = faces_for(tuple(box.style["font_family"]), box.style["font_style"])
             for char in box.text:
-                if char not in INVISIBLE and ord(char) not in _cmap(face) and (number, char) not in reported:
-                    reported.add((number, char))
-                    name = face.file.removesuffix(".ttf").split("-")[-1]
-                    message = f"U+{ord(char):04X} “{char}” is not in {FAMILY} {name} (in “{_snippet(box)}”)"
-                    yield _error("missing-glyph", message, number)
+                if char in INVISIBLE or (number, char) in reported or any(ord(char) in _cmap(f) for f in faces):
+                    continue
+                reported.add((number, char))
+                names = " or ".join(_face_name(face) for face in faces) or "any pinned font"
+                message = f"U+{ord(char):04X} “{char}” is not in {names} (in “{_snippet(box)}”)"
+                yield _error("missing-glyph", message, number)
+
+
+def _face_name(face: Face) -> str:
+    return f"{face.family} Italic" if face.style == "italic" else face.family
 
 
 def page_budget(spans: dict[str, tuple[int, int, Origin]], budget: int) -> Iterator[Problem]:
