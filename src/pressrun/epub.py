@@ -1,9 +1,9 @@
 """The EPUB writer: an `Edition` and `layouts/epub/` turned into EPUB 3.3 bytes.
 
 One XHTML document per part opening and per profile, a navigation document (contents,
-landmarks, and a page list of the print edition's page numbers), a typographic SVG cover,
-accessibility metadata; no fonts (reading systems use their own). The zip is made the
-same way every time: `mimetype` first and stored, fixed order, dates and attributes.
+landmarks, and a page list with every page of the print edition), a typographic SVG
+cover, accessibility metadata; no fonts (reading systems use their own). The zip is made
+the same way every time: `mimetype` first and stored, fixed order, dates and attributes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from .content import inline
 from .i18n import Edition
 from .render import environment, render
 
@@ -38,52 +37,80 @@ class EpubResult:
     documents: int
 
 
+@dataclass(frozen=True)
+class PrintEdition:
+    """The print edition whose pages the EPUB's page list gives: the page on which each
+    anchor (an element's id) starts, its number of pages, and its file's name."""
+
+    anchors: dict[str, int]
+    pages: int
+    file_name: str
+
+
 def identifier(basename: str, language: str) -> str:
     """A stable identifier per edition: the same on every build of that edition."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'pressrun:{basename}:{language}')}"
 
 
-def print_source(edition: Edition) -> str:
-    """How the print edition whose page numbers the page list gives is named."""
-    publication = edition.publication
-    return f"{inline.plain(publication.title)} {publication.year} (print edition)"
+class PageBreaks:
+    """The print edition's pages, handed out to the EPUB's documents as they are rendered
+    in reading order: each element with an id takes a marker for every page up to the
+    one it starts on that no element before it took. A blank page, or one that begins in
+    the middle of a paragraph, so shares the place of the next element that starts."""
 
+    def __init__(self, page_numbers: dict[str, int], pages: int):
+        self.page_numbers = page_numbers
+        self.pages = pages
+        self.next_page = 1
+        self.document = ""
+        # (print page, href of its marker), in page order: the navigation's page list.
+        self.placed: list[tuple[int, str]] = []
 
-def page_list(page_numbers: dict[str, int], documents: dict[str, str]) -> list[tuple[int, str]]:
-    """(print page, href) for every anchor the EPUB has a document for, by page."""
-    return sorted(
-        (page_numbers[anchor], f"{href}#page-{page_numbers[anchor]}")
-        for anchor, href in documents.items()
-        if anchor in page_numbers
-    )
+    def up_to(self, anchor: str) -> list[int]:
+        """The pages up to the one the element `anchor` starts on (none if the print
+        edition does not have it)."""
+        return self._take(self.page_numbers[anchor]) if anchor in self.page_numbers else []
+
+    def before(self, anchor: str) -> list[int]:
+        """The pages before the one the element `anchor` starts on."""
+        return self._take(self.page_numbers[anchor] - 1) if anchor in self.page_numbers else []
+
+    def rest(self) -> list[int]:
+        """The pages left, at the end of the last document (those after its content)."""
+        return self._take(self.pages)
+
+    def _take(self, last: int) -> list[int]:
+        numbers = list(range(self.next_page, last + 1))
+        self.next_page = max(self.next_page, last + 1)
+        self.placed += [(number, f"{self.document}#page-{number}") for number in numbers]
+        return numbers
 
 
 XHTML = "application/xhtml+xml"
 
 
-def _documents(edition: Edition, page_numbers: dict[str, int], document) -> list[tuple[Item, bytes]]:
-    """The content documents in reading order: cover, navigation, front matter, then one
-    per part opening and per profile. `document(template, title, **context)` renders one."""
+def _documents(edition: Edition, page_breaks: PageBreaks, document) -> list[tuple[Item, bytes]]:
+    """The content documents in reading order: cover, front matter, navigation (where the
+    print edition has its contents), then one per part opening and per profile.
+    `document(item, template, title, **context)` renders one. The navigation's page list
+    needs every other document's markers, so it is rendered last."""
     publication = edition.publication
     title = f"{publication.title} {publication.year}"
-    anchors: dict[str, str] = {"preface": "front.xhtml", "imprint": "front.xhtml"}
-    body: list[tuple[Item, bytes]] = []
-    for part in edition.parts:
-        anchors[part.anchor] = f"{part.anchor}.xhtml"
-        body.append(
-            (Item(part.anchor, anchors[part.anchor], XHTML), document("part.xhtml.j2", str(part.title), part=part))
-        )
-        for profile in part.profiles:
-            anchors[profile.anchor] = f"{profile.anchor}.xhtml"
-            data = document("profile.xhtml.j2", str(profile.name), profile=profile)
-            body.append((Item(profile.anchor, anchors[profile.anchor], XHTML), data))
-    navigation = document("nav.xhtml.j2", title, page_list=page_list(page_numbers, anchors))
-    return [
-        (Item("cover", "cover.xhtml", XHTML), document("cover.xhtml.j2", title)),
-        (Item("nav", "nav.xhtml", XHTML, "nav"), navigation),
-        (Item("front", "front.xhtml", XHTML), document("front.xhtml.j2", str(publication.preface_title))),
-        *body,
+    cover, front = Item("cover", "cover.xhtml", XHTML), Item("front", "front.xhtml", XHTML)
+    made = [
+        (cover, document(cover, "cover.xhtml.j2", title)),
+        (front, document(front, "front.xhtml.j2", str(publication.preface_title))),
     ]
+    body = []
+    for part in edition.parts:
+        body.append((part.anchor, "part.xhtml.j2", str(part.title), {"part": part}))
+        body += [(p.anchor, "profile.xhtml.j2", str(p.name), {"profile": p}) for p in part.profiles]
+    for index, (anchor, template, doc_title, context) in enumerate(body):
+        item = Item(anchor, f"{anchor}.xhtml", XHTML)
+        made.append((item, document(item, template, doc_title, closing=index == len(body) - 1, **context)))
+    navigation = Item("nav", "nav.xhtml", XHTML, "nav")
+    made.insert(2, (navigation, document(navigation, "nav.xhtml.j2", title, page_list=page_breaks.placed)))
+    return made
 
 
 def _resources(edition: Edition, layouts: Path, env: Environment) -> list[tuple[Item, bytes]]:
@@ -99,25 +126,46 @@ def _resources(edition: Edition, layouts: Path, env: Environment) -> list[tuple[
     ]
 
 
+def epub_files(
+    edition: Edition, layouts: Path, print_edition: PrintEdition, env: Environment | None = None
+) -> tuple[list[tuple[Item, bytes]], list[tuple[Item, bytes]]]:
+    """The EPUB's content documents, in reading order, and its resources (stylesheet,
+    cover image, icons), each with its manifest item."""
+    env = env or environment(layouts, edition)
+    page_breaks = PageBreaks(print_edition.anchors, print_edition.pages)
+
+    def document(item: Item, template: str, title: str, closing: bool = False, **context) -> bytes:
+        page_breaks.document = item.href
+        html = render(
+            edition,
+            layouts,
+            f"epub/{template}",
+            env,
+            doc_title=title,
+            page_breaks=page_breaks,
+            closing=closing,
+            **context,
+        )
+        return html.lstrip().encode("utf-8")
+
+    return _documents(edition, page_breaks, document), _resources(edition, layouts, env)
+
+
 def make_epub(
     edition: Edition,
     layouts: Path,
-    page_numbers: dict[str, int],
+    print_edition: PrintEdition,
     modified: datetime.datetime,
     basename: str,
+    certifier: str = "",
     env: Environment | None = None,
 ) -> EpubResult:
-    """The EPUB of `edition` (`basename` names the publication for its identifier);
-    `page_numbers` maps the print layout's anchors to pages. Pass the `env` the edition's
-    PDF was rendered with to reuse its compiled templates."""
+    """The EPUB of `edition` (`basename` names the publication for its identifier), its
+    page list following `print_edition`. Only when `certifier` names who evaluated its
+    accessibility does the package claim conformance. Pass the `env` the edition's PDF
+    was rendered with to reuse its compiled templates."""
     env = env or environment(layouts, edition)
-
-    def document(template: str, title: str, **context) -> bytes:
-        html = render(edition, layouts, f"epub/{template}", env, doc_title=title, page_numbers=page_numbers, **context)
-        return html.lstrip().encode("utf-8")
-
-    documents = _documents(edition, page_numbers, document)
-    resources = _resources(edition, layouts, env)
+    documents, resources = epub_files(edition, layouts, print_edition, env)
     package = render(
         edition,
         layouts,
@@ -127,7 +175,8 @@ def make_epub(
         modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
         documents=[item for item, _ in documents],
         resources=[item for item, _ in resources],
-        print_source=print_source(edition),
+        print_file=print_edition.file_name,
+        certifier=certifier,
     )
     container = (layouts / "epub" / "container.xml").read_bytes()
     entries = [("META-INF/container.xml", container), (f"{EPUB_DIR}/package.opf", package.lstrip().encode("utf-8"))]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .epub import make_epub
+from .epub import PrintEdition, make_epub
 from .errors import Level, Origin, Problem, Problems, ProblemsFound
 from .files import build_date
 from .i18n import Edition, load_editions
@@ -169,8 +169,15 @@ class EditionOutputs:
             made.append((config.pdf_path(language, "print"), print_data, pages))
         if "epub" in config.formats:
             self.progress(language, "writing the EPUB")
+            print_edition = PrintEdition(paging.anchors(), pages, config.pdf_path(language, "print").name)
             epub = make_epub(
-                self.edition, config.layouts_dir, paging.anchors(), self.built, config.basename, env=self.environment
+                self.edition,
+                config.layouts_dir,
+                print_edition,
+                self.built,
+                config.basename,
+                config.accessibility_certifier,
+                env=self.environment,
             )
             made.append((config.epub_path(language), epub.data, epub.documents))
         self.progress(language, "done")
