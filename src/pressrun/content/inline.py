@@ -36,6 +36,9 @@ def parser() -> MarkdownIt:
     md.enable(_ENABLED_INLINE)
     md.inline.ruler.before("link", "footnote_call", _footnote_call)
     md.validateLink = lambda url: url.startswith(("http://", "https://", "mailto:"))
+    # Bare addresses are linked only under the top-level domains linkify knows; add that
+    # of international organisations (who.int, …), whose addresses the directory prints.
+    md.linkify.tlds(["int"], keep_old=True)
     return md
 
 

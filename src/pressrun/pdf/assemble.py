@@ -18,7 +18,11 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
+from . import accessibility
 from .jobs import Bookmark, ChunkPdf
+
+# Annotation flag bit 3: the annotation is printed.
+PRINT_FLAG = 4
 
 
 def save(pdf: pikepdf.Pdf, version: str | None = None) -> bytes:
@@ -35,10 +39,13 @@ def save(pdf: pikepdf.Pdf, version: str | None = None) -> bytes:
     return output.getvalue()
 
 
-def compact(data: bytes) -> bytes:
-    """The PDF with its streams compressed (zlib's default level) and its objects packed
-    into object streams."""
-    return save(pikepdf.open(io.BytesIO(data)))
+def finished(data: bytes) -> bytes:
+    """The PDF the engine wrote, finished for readers and assistive technology (see
+    `accessibility`), its streams compressed (zlib's default level) and its objects
+    packed into object streams."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    accessibility.finish(pdf)
+    return save(pdf)
 
 
 def _copy(book: pikepdf.Pdf, source: pikepdf.Pdf, value):
@@ -197,13 +204,16 @@ def _xmp_date(pdf_date: str) -> str:
 def screen_from_print(data: bytes) -> bytes:
     """The screen variant cut from the tagged print layout's PDF, without laying out or
     writing again: every page cropped to its trim (the bleed falls outside), no press
-    profile, and identified as PDF/UA-1 instead of PDF/X-4."""
+    profile, links flagged to print, and identified as PDF/UA-1 instead of PDF/X-4."""
     pdf = pikepdf.open(io.BytesIO(data))
     for page in pdf.pages:
         page.obj.MediaBox = page.obj.TrimBox
         for box in ("/TrimBox", "/BleedBox", "/CropBox"):
             if box in page.obj:
                 del page.obj[box]
+        # Links are printed too (PDF/UA asks that annotations not differ between screen and print).
+        for annotation in page.obj.get("/Annots", []):
+            annotation.F = int(annotation.get("/F", 0)) | PRINT_FLAG
     if "/OutputIntents" in pdf.Root:
         del pdf.Root.OutputIntents
     info = pdf.docinfo

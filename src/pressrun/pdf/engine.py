@@ -3,9 +3,9 @@
 Runs in the layout workers (builds) or in the main process (proofs), through the one
 function `lay_out`. WeasyPrint only reads files under the allowed folders (the layouts
 and the pinned fonts' folders) and nothing from the network; its log records become
-problems of the edition. The PDF is written uncompressed and compressed by pikepdf
-(`assemble.compact`): the engine's own compression, at zlib's slowest level, took a
-third of the writing time.
+problems of the edition. The PDF is written uncompressed, then finished for assistive
+technology and compressed by pikepdf (`assemble.finished`): the engine's own compression,
+at zlib's slowest level, took a third of the writing time.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pydyf
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..errors import Origin, Problem, Problems
-from .assemble import compact
+from .assemble import finished
 from .fonts import FONT_DIRS, confine_fonts
 from .jobs import LAYOUT_VARIANT, Bookmark, ChunkPdf, LaidOut, LayoutJob
 
@@ -64,6 +64,25 @@ class ConfinedFetcher(URLFetcher):
             raise ValueError(f"refused to read {path}: outside the layouts and fonts")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+
+
+class PackageFetcher(URLFetcher):
+    """Serves the files of a package kept in memory (an EPUB's stylesheet and images), by
+    their path under `base`; refuses the rest."""
+
+    def __init__(self, base: Path, files: dict[str, bytes]):
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        self.base = base.resolve()
+        self.files = files
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+        name = path.relative_to(self.base).as_posix() if path and path.is_relative_to(self.base) else None
+        if name not in self.files:
+            raise ValueError(f"refused to fetch {url}: not a file of the package")
+        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), self.files[name], {"Content-Type": mime})
 
 
 class _Collector(logging.Handler):
@@ -148,6 +167,19 @@ def _laid_out_document(job: LayoutJob):
     return document, problems
 
 
+def inspect_package_document(html: str, base: Path, files: dict[str, bytes], inspect) -> list[Problem]:
+    """What `inspect(pages)` finds in the boxes of one document of a package kept in
+    memory (an EPUB's XHTML, laid out with its own stylesheet and images: `files`, by
+    their path under `base`). Nothing is written; the engine's warnings are not kept, as
+    the document's stylesheet is written for reading systems, not for this engine."""
+    confine_fonts()
+    from weasyprint import HTML
+
+    with engine_warnings(Origin(""), Problems()):
+        document = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=PackageFetcher(base, files))
+        return list(inspect(document.render().pages))
+
+
 def anchor_pages(document) -> dict[str, int]:
     """The page number on which each anchor (an element's id) lands."""
     pages: dict[str, int] = {}
@@ -225,4 +257,4 @@ def write_document(document, variant: str, digest: str, origin: Origin) -> tuple
             uncompressed_pdf=True,
             **PDF_VARIANTS[variant],
         )
-    return compact(data), problems
+    return finished(data), problems
