@@ -24,8 +24,9 @@ ALLOWED = {
     "outputs": {"errors", "config", "files", "content", "i18n", "render", "pdf", "epub"},
     "incremental": {"config"},
     "build": {"errors", "config", "files", "content", "incremental", "pdf", "outputs"},
-    # Proofs sit beside builds: they share the stages, never build's own modules.
-    "proof": {"errors", "config", "files", "content", "i18n", "render", "pdf"},
+    # Proofs sit beside builds: they share the stages, never build's own modules. They lay
+    # out the EPUB's documents too, to check its colours.
+    "proof": {"errors", "config", "files", "content", "i18n", "render", "pdf", "epub"},
     # The preflight command checks any PDF it is given, with the PDF stage's preflight.
     "cli": {"errors", "config", "content", "i18n", "build", "proof", "pdf"},
 }

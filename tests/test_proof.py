@@ -170,3 +170,24 @@ def test_warnings_and_notices_do_not_fail_a_proof(mini, level):
     beta.write_text(beta.read_text() + "  websites: [{url: 'http://beta.example.org'}]\n")
     assert proof(mini) == 0
     assert findings(mini, "url")[0]["level"] == "notice"
+
+
+def test_a_pale_colour_fails_the_proof_where_it_is_printed(mini):
+    """The proof reads the colours of the laid-out boxes, each against what is painted
+    behind it: a pale teal in the PDF's stylesheet, a pale icon, and a pale link colour in
+    the EPUB's stylesheet (found in its documents laid out with that stylesheet)."""
+    style = mini / "layouts/pdf/style.css"
+    style.write_text(style.read_text().replace("--teal: #0b6e72;", "--teal: #7fb8ba;"))
+    icon = mini / "layouts/icons/website.svg"
+    icon.write_text(icon.read_text().replace('stroke="#0b6e72"', 'stroke="#b9cfd0"'))
+    epub_style = mini / "layouts/epub/style.css"
+    epub_style.write_text(epub_style.read_text().replace("a { color: #0b6e72; }", "a { color: #9fd3d1; }"))
+    assert proof(mini) == 1
+    found = {(finding["location"], finding["page"], finding["message"]) for finding in findings(mini, "contrast")}
+    # Each pair of colours is reported once, where it is first printed: here, a folio.
+    assert ("", 3, "text “3” in #7fb8ba on #ffffff: contrast 2.22:1, below 4.5:1") in found
+    assert ("", 7, "large text “HOSTS” in #ffffff on #7fb8ba: contrast 2.22:1, below 3:1") in found
+    assert ("", 10, "image “../icons/website.svg” in #b9cfd0 on #edf4f4: contrast 1.46:1, below 3:1") in found
+    epub = "EPUB profile-alpha.xhtml: text “alpha.example.org” in #9fd3d1 on #edf4f4: contrast 1.48:1, below 4.5:1"
+    assert ("layouts/epub/style.css", None, epub) in found
+    assert {finding["level"] for finding in findings(mini, "contrast")} == {"error"}

@@ -18,20 +18,21 @@ from pathlib import Path
 from ..config import Config, load_config
 from ..content import load
 from ..content.queries import source_queries
+from ..epub import PrintEdition, epub_files
 from ..errors import Level, Origin, Problem, ProblemsFound
 from ..files import proof_date, write_atomically
 from ..i18n import Edition, load_editions
 from ..i18n.catalogs import DOMAINS, coverage
 from ..i18n.glossary import load_glossaries
 from ..pdf.book import profiles_only, whole_book
-from ..pdf.engine import lay_out
+from ..pdf.engine import inspect_package_document, lay_out
 from ..pdf.fonts import FACES
-from ..pdf.jobs import LayoutJob
+from ..pdf.jobs import LaidOut, LayoutJob
 from ..pdf.preflight import RULES, preflight_problems
 from ..render import pdf_html
 from .compare import compare, export_revision, image_hash, page_images, source_revision
 from .datachecks import check_book
-from .layoutchecks import check_layout, page_budget
+from .layoutchecks import ImageSource, check_layout, contrast, page_budget
 from .report import EditionProof, ProofReport, write_reports
 from .translationchecks import check_translations
 
@@ -52,6 +53,37 @@ def _spans(edition: Edition, starts: dict[str, int], pages: int) -> dict[str, tu
             end = order[index + 1][0] - 1 if index + 1 < len(order) else pages
             spans[profile.id] = (page, max(page, end), profile.origin)
     return spans
+
+
+def layout_files(layouts: Path, folder: str) -> ImageSource:
+    """Reads an image a document of `layouts/<folder>/` refers to, if it is in the layouts."""
+    root, base = layouts.resolve(), (layouts / folder).resolve()
+
+    def read(src: str) -> bytes | None:
+        path = (base / src).resolve()
+        return path.read_bytes() if path.is_relative_to(root) and path.is_file() else None
+
+    return read
+
+
+def epub_contrast(config: Config, edition: Edition, laid: LaidOut) -> list[Problem]:
+    """The colours of the edition's EPUB: each of its documents laid out with the EPUB's
+    own stylesheet and images, its text and icons against what is painted behind them
+    (a reading system's default white page). Each finding names the stylesheet, where
+    the colours are set, and the first document that shows it."""
+    documents, resources = epub_files(edition, config.layouts_dir, PrintEdition(laid.anchors, laid.pages, ""))
+    files = {item.href: data for item, data in resources}
+    stylesheet = Origin(config.shown(config.layouts_dir / "epub" / "style.css"))
+    found: dict[str, Problem] = {}
+    for item, data in documents:
+        for problem in inspect_package_document(
+            data.decode("utf-8"), config.layouts_dir / "epub", files, lambda pages: contrast(pages, files.get)
+        ):
+            found.setdefault(
+                problem.message,
+                Problem(problem.level, stylesheet, problem.code, f"EPUB {item.href}: {problem.message}"),
+            )
+    return list(found.values())
 
 
 def _translation(edition: Edition) -> tuple[list[dict], list[Problem]]:
@@ -80,9 +112,12 @@ def proof_edition(
         stamp=stamp,
     )
     job = LayoutJob(html, config.layouts_dir, Origin(config.shown(target)), variant=PROOF_VARIANT)
-    laid = lay_out(job, inspect=check_layout)
+    images = layout_files(config.layouts_dir, "pdf")
+    laid = lay_out(job, inspect=lambda pages: check_layout(pages, images))
     table, findings = _translation(edition)
     findings += laid.problems
+    if "epub" in config.formats and not single:
+        findings += epub_contrast(config, edition, laid)
     starts = {anchor: page for anchor, page in laid.anchors.items() if anchor.startswith(("part-", "profile-"))}
     findings += page_budget(_spans(edition, laid.anchors, laid.pages), config.page_budget)
     hashes = [image_hash(image) for image in page_images(laid.pdf.data)]

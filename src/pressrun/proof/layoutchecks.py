@@ -1,15 +1,19 @@
 """Layout problems found in WeasyPrint's laid-out document: text overflowing its line or
 the page area, headings left alone at the foot of a page, glyphs missing from the pinned
-fonts, and profiles running over their page budget. Input: the document's pages (and
-the pages of each profile); output: problems with page numbers.
+fonts, colours too pale against what is painted behind them, and profiles running over
+their page budget. Input: the document's pages (and the pages of each profile); output:
+problems with page numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from functools import cache
+from xml.etree import ElementTree
 
 from fontTools.ttLib import TTFont
+from tinycss2.color4 import parse_color
 
 from ..errors import NOWHERE, Level, Origin, Problem
 from ..pdf.fonts import Face, faces_for
@@ -128,5 +132,143 @@ def page_budget(spans: dict[str, tuple[int, int, Origin]], budget: int) -> Itera
             yield Problem(Level.WARNING, origin, "page-budget", message, first)
 
 
-def check_layout(pages) -> list[Problem]:
-    return [*overflows(pages), *lonely_headings(pages), *missing_glyphs(pages)]
+# WCAG 2.1 AA minimum contrast (1.4.3, 1.4.11): text, large text (18 pt, or 14 pt bold:
+# 24 and 18.67 CSS pixels), and graphics that carry meaning (icons, list bullets).
+TEXT, LARGE_TEXT, GRAPHICS = 4.5, 3.0, 3.0
+LARGE_PX, LARGE_BOLD_PX = 24.0, 18.66
+WHITE = (1.0, 1.0, 1.0)
+# `src` of an image -> its bytes (None when it is not the layouts' to give).
+ImageSource = Callable[[str], bytes | None]
+
+
+def _rgb(color, behind: tuple[float, float, float]) -> tuple[float, float, float]:
+    """A CSS colour as sRGB, blended over `behind` by its alpha. Device CMYK (the print
+    variant's) is converted naively: the press profile, not the screen, decides it."""
+    if color.space == "device-cmyk":
+        c, m, y, k = color.coordinates
+        own = ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    else:
+        own = tuple(color.to("srgb").coordinates)
+    alpha = color.alpha
+    return tuple(alpha * channel + (1 - alpha) * base for channel, base in zip(own, behind, strict=True))
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: tuple[float, float, float], second: tuple[float, float, float]) -> float:
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{round(channel * 255):02x}" for channel in rgb)
+
+
+def _decorative(box) -> bool:
+    """Hidden from assistive technology (a watermark, a large decorative quote mark):
+    pure decoration, which WCAG exempts from contrast."""
+    element = getattr(box, "element", None)
+    return element is not None and element.get("aria-hidden") == "true" and box.element_tag == element.tag
+
+
+def _needed(box) -> tuple[float, str]:
+    """The contrast a text box needs, and what it counts as."""
+    if not re.search(r"\w", box.text):
+        return GRAPHICS, "symbol"  # a bullet, a dash: a graphic drawn with a glyph
+    size, weight = box.style["font_size"], box.style["font_weight"]
+    if size >= LARGE_PX or (size >= LARGE_BOLD_PX and weight >= 700):
+        return LARGE_TEXT, "large text"
+    return TEXT, "text"
+
+
+# SVG elements that paint; what an image's text and shapes are drawn with.
+SVG_SHAPES = {"path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text"}
+SVG_NOT_DRAWN = {"title", "desc", "metadata", "defs"}
+
+
+def _svg_paints(element, fill: str = "#000000", stroke: str = "none") -> Iterator[tuple[str, str]]:
+    """(tag, colour) of every fill and stroke an SVG element and its children paint with,
+    their colours inherited as SVG does (fill is black unless told otherwise)."""
+    fill, stroke = element.get("fill", fill), element.get("stroke", stroke)
+    tag = element.tag.split("}")[-1]
+    if tag in SVG_SHAPES:
+        yield from ((tag, paint) for paint in (fill, stroke) if paint.startswith("#"))
+    for child in element:
+        yield from _svg_paints(child, fill, stroke)
+
+
+def _svg_colours(data: bytes) -> tuple[list[tuple[str, str]], str | None]:
+    """What an SVG image paints with, and the colour of a rectangle it first paints over
+    its whole view box (its own background), if it does."""
+    root = ElementTree.fromstring(data)
+    drawn = [child for child in root if child.tag.split("}")[-1] not in SVG_NOT_DRAWN]
+    view = root.get("viewBox", "").split()[2:]
+    first = drawn[0] if drawn else None
+    if first is not None and first.tag.endswith("rect") and [first.get("width"), first.get("height")] == view:
+        return [paint for child in drawn[1:] for paint in _svg_paints(child)], first.get("fill")
+    return list(_svg_paints(root)), None
+
+
+def _pairs(box, ground: tuple[float, float, float], image_source: ImageSource) -> list[tuple]:
+    """(foreground, background, kind, contrast needed, what) for each colour `box` draws
+    with: a text's, or an SVG image's (against its own background, if it paints one)."""
+    if type(box).__name__ == "TextBox":
+        if not box.text.strip():
+            return []
+        needed, kind = _needed(box)
+        return [(_rgb(box.style["color"], ground), ground, kind, needed, _snippet(box))]
+    data = _image_data(box, image_source)
+    if data is None:
+        return []
+    paints, own = _svg_colours(data)
+    base = _rgb(parse_color(own), ground) if own else ground
+    src = box.element.get("src")
+    return [
+        (_rgb(parse_color(paint), base), base, *(("image text", TEXT) if tag == "text" else ("image", GRAPHICS)), src)
+        for tag, paint in paints
+    ]
+
+
+def contrast(pages, image_source: ImageSource) -> Iterator[Problem]:
+    """Text and images against what is painted behind them (the nearest box with a
+    background, else the page's), each pair of colours reported once, at its first page."""
+    seen: set[tuple[str, str, str]] = set()
+    for number, page in enumerate(pages, start=1):
+        page_box = page._page_box
+        for box, ground in _painted(page_box, _rgb(page_box.style["background_color"], WHITE)):
+            for foreground, background, kind, needed, what in _pairs(box, ground, image_source):
+                ratio = contrast_ratio(foreground, background)
+                key = (_hex(foreground), _hex(background), kind)
+                if ratio < needed and key not in seen:
+                    seen.add(key)
+                    message = f"{kind} “{what}” in {key[0]} on {key[1]}: contrast {ratio:.2f}:1, below {needed:g}:1"
+                    yield _error("contrast", message, number)
+
+
+def _image_data(box, image_source: ImageSource) -> bytes | None:
+    element = getattr(box, "element", None)
+    if type(box).__name__ not in ("InlineReplacedBox", "BlockReplacedBox") or element is None:
+        return None
+    src = element.get("src")
+    return image_source(src) if src and src.endswith(".svg") else None
+
+
+def _painted(box, behind: tuple[float, float, float]) -> Iterator[tuple[object, tuple]]:
+    """Every box under `box`, margin boxes included, with the colour painted behind it;
+    decoration hidden from assistive technology is left out."""
+    for child in getattr(box, "children", ()):
+        if _decorative(child):
+            continue
+        style = getattr(child, "style", None)
+        ground = behind
+        if style is not None and style["background_color"].alpha > 0 and type(child).__name__ != "TextBox":
+            ground = _rgb(style["background_color"], behind)
+        yield child, behind
+        yield from _painted(child, ground)
+
+
+def check_layout(pages, image_source: ImageSource) -> list[Problem]:
+    return [*overflows(pages), *lonely_headings(pages), *missing_glyphs(pages), *contrast(pages, image_source)]
