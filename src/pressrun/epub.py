@@ -90,8 +90,8 @@ XHTML = "application/xhtml+xml"
 
 
 def _documents(edition: Edition, page_breaks: PageBreaks, document) -> list[tuple[Item, bytes]]:
-    """The content documents in reading order: cover, front matter, navigation (where the
-    print edition has its contents), then one per part opening and per profile.
+    """The content documents in the print edition's reading order: cover, front matter,
+    navigation (the contents), then one per part opening and per profile.
     `document(item, template, title, **context)` renders one. The navigation's page list
     needs every other document's markers, so it is rendered last."""
     publication = edition.publication

@@ -129,8 +129,10 @@ def _may_be_tracked(unparsed: bytes) -> bool:
 
 def _first_y(operations: list, names: list[str], start: int) -> Decimal:
     """The vertical position (from the top) of the first text drawn after `start`."""
-    index = names.index("Tm", start) if "Tm" in names[start:] else None
-    return Decimal(0) if index is None else Decimal(str(operations[index].operands[5]))
+    try:
+        return Decimal(str(operations[names.index("Tm", start)].operands[5]))
+    except ValueError:
+        return Decimal(0)
 
 
 def _tracked(shown: Array) -> tuple[Decimal, Array] | None:

@@ -189,18 +189,20 @@ SVG_SHAPES = {"path", "rect", "circle", "ellipse", "line", "polyline", "polygon"
 SVG_NOT_DRAWN = {"title", "desc", "metadata", "defs"}
 
 
-def _svg_paints(element, fill: str = "#000000", stroke: str = "none") -> Iterator[tuple[str, str]]:
+def _svg_paints(element, fill: str = "black", stroke: str = "none") -> Iterator[tuple[str, object]]:
     """(tag, colour) of every fill and stroke an SVG element and its children paint with,
-    their colours inherited as SVG does (fill is black unless told otherwise)."""
+    their colours inherited as SVG does (fill is black unless told otherwise); paints
+    that are not a colour (none, a gradient) are left out."""
     fill, stroke = element.get("fill", fill), element.get("stroke", stroke)
     tag = element.tag.split("}")[-1]
     if tag in SVG_SHAPES:
-        yield from ((tag, paint) for paint in (fill, stroke) if paint.startswith("#"))
+        colours = (parse_color(paint) for paint in (fill, stroke))
+        yield from ((tag, colour) for colour in colours if hasattr(colour, "space"))
     for child in element:
         yield from _svg_paints(child, fill, stroke)
 
 
-def _svg_colours(data: bytes) -> tuple[list[tuple[str, str]], str | None]:
+def _svg_colours(data: bytes) -> tuple[list[tuple[str, object]], object | None]:
     """What an SVG image paints with, and the colour of a rectangle it first paints over
     its whole view box (its own background), if it does."""
     root = ElementTree.fromstring(data)
@@ -208,7 +210,9 @@ def _svg_colours(data: bytes) -> tuple[list[tuple[str, str]], str | None]:
     view = root.get("viewBox", "").split()[2:]
     first = drawn[0] if drawn else None
     if first is not None and first.tag.endswith("rect") and [first.get("width"), first.get("height")] == view:
-        return [paint for child in drawn[1:] for paint in _svg_paints(child)], first.get("fill")
+        background = parse_color(first.get("fill", "black"))
+        if hasattr(background, "space"):
+            return [paint for child in drawn[1:] for paint in _svg_paints(child)], background
     return list(_svg_paints(root)), None
 
 
@@ -224,10 +228,10 @@ def _pairs(box, ground: tuple[float, float, float], image_source: ImageSource) -
     if data is None:
         return []
     paints, own = _svg_colours(data)
-    base = _rgb(parse_color(own), ground) if own else ground
+    base = _rgb(own, ground) if own else ground
     src = box.element.get("src")
     return [
-        (_rgb(parse_color(paint), base), base, *(("image text", TEXT) if tag == "text" else ("image", GRAPHICS)), src)
+        (_rgb(paint, base), base, *(("image text", TEXT) if tag == "text" else ("image", GRAPHICS)), src)
         for tag, paint in paints
     ]
 
