@@ -23,7 +23,7 @@ from pressrun.config import load_config
 from pressrun.errors import Origin
 from pressrun.pdf.book import whole_book
 from pressrun.pdf.engine import lay_out
-from pressrun.pdf.fonts import FACES, FONT_DIR
+from pressrun.pdf.fonts import FACES
 from pressrun.pdf.jobs import LayoutJob
 from pressrun.proof.editions import layout_files
 from pressrun.proof.layoutchecks import contrast
@@ -157,7 +157,6 @@ def test_every_pdf_edition_passes_the_contrast_check(built_directory, language, 
         created=datetime.datetime(2021, 10, 6, tzinfo=datetime.UTC),
         book=whole_book(edition.parts),
         fonts=FACES,
-        fonts_url=FONT_DIR.as_uri(),
     )
     job = LayoutJob(html, config.layouts_dir, Origin("screen"), variant="screen", write=False)
     images = layout_files(config.layouts_dir, "pdf")
