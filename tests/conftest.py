@@ -60,6 +60,14 @@ def edition(project: Path, language: str):
     return load_editions(load_config(project), [language])[0]
 
 
+def year(project: Path) -> int:
+    """The edition's year, as the project's content gives it."""
+    from pressrun.config import load_config
+    from pressrun.content import load
+
+    return load(load_config(project)).publication.year
+
+
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     """A writable copy of the two-profile sample project."""

@@ -24,6 +24,9 @@ SOURCE = Path(__file__).parent / "data" / "directory-2021.txt"
 # Printed by the layouts as translatable labels, not stored in content.
 SECTION_LABELS = {"VISION", "MISSION", "PRINCIPAL OBJECTIVES", "KEY PROJECTS"}
 CITATION_LABEL = "The correct citation is:"
+# The layouts' English patterns of the imprint lines that carry the edition's year.
+COPYRIGHT_PATTERN = "© %(holder)s, %(year)s"
+CITATION_PATTERN = "%(author)s, %(title)s, %(year)s, %(place)s."
 CONTACT_CONNECTORS = {"or", "and", "at", "phone", "tel", "fax"}
 # Country names come from Babel's locale data; the source sometimes prints another form.
 PRINTED_COUNTRY_NAMES = {"usa": "united states"}
@@ -103,10 +106,16 @@ def corpora(book: Book) -> tuple[str, list[set[str]]]:
     event = publication.event
     prose.append(format_date(event.date, "d MMMM y", locale="en"))
     prose.append(f"{event.place.city}, {Locale('en').territories[event.place.country]}")
-    prose.append(
-        f"{inline.plain(publication.imprint.permissions[0])} {CITATION_LABEL} "
-        f"{inline.plain(publication.imprint.citation)}"
-    )
+    imprint = publication.imprint
+    year = publication.year
+    prose.append(COPYRIGHT_PATTERN % {"holder": imprint.copyright_holder, "year": year})
+    citation = CITATION_PATTERN % {
+        "author": imprint.citation_author,
+        "title": publication.title,
+        "year": year,
+        "place": imprint.citation_place,
+    }
+    prose.append(f"{inline.plain(imprint.permissions[0])} {CITATION_LABEL} {citation}")
     contacts = [contact_words(publication.publisher.contacts), tokens(publication.publisher.name)]
     for profile in book.profiles.values():
         names = [profile.name, *(other.name for other in profile.other_names)]

@@ -12,7 +12,7 @@ import pypdfium2
 import pytest
 from pypdf import PdfReader
 
-from conftest import configure, copy_project, edition, run
+from conftest import configure, copy_project, edition, run, year
 from pdfcheck import misplaced_profiles, outline, read_pages
 from pressrun.config import load_config
 from pressrun.errors import Origin
@@ -44,11 +44,11 @@ def english():
 
 
 def screen(project: Path) -> Path:
-    return load_config(project).pdf_path("en", "screen")
+    return load_config(project).pdf_path("en", "screen", year(project))
 
 
 def printed(project: Path) -> Path:
-    return load_config(project).pdf_path("en", "print")
+    return load_config(project).pdf_path("en", "print", year(project))
 
 
 def test_a_directory_within_the_chunk_size_is_one_layout(english):
@@ -166,7 +166,7 @@ def test_the_print_file_keeps_its_press_setup(built_directory, chunked):
 
 def test_the_epub_gets_the_same_page_list(built_directory, chunked):
     def epub(project: Path) -> bytes:
-        return load_config(project).epub_path("en").read_bytes()
+        return load_config(project).epub_path("en", year(project)).read_bytes()
 
     assert epub(chunked) == epub(built_directory)
 

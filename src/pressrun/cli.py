@@ -117,12 +117,13 @@ def _proof(args: argparse.Namespace) -> int:
 
     config = load_config(args.project)
     if args.profile:
-        if args.profile not in load(config).profiles:
+        book = load(config)
+        if args.profile not in book.profiles:
             print(f"pressrun proof: no profile {args.profile!r} in {config.content}/profiles", file=sys.stderr)
             return EXIT_USAGE
         report = proof_profile(config, args.profile)
         for edition in report.editions:
-            print(f"wrote {config.shown(config.proof_path(edition.language, args.profile))}")
+            print(f"wrote {config.shown(config.proof_path(edition.language, book.publication.year, args.profile))}")
     else:
         against = args.against.resolve() if args.against else None
         report = make_proof(config, against=against, against_revision=args.against_revision)

@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import json
 import re
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,10 @@ PDF_VARIANT_NAMES = ("screen", "print")
 FORMAT_NAMES = ("pdf", "epub")
 MARK_NAMES = ("crop",)
 PROOF_FOLDER = "proof"
+FORMS_FOLDER = "forms"
+# The fields a basename may name, filled from `content/publication.yaml`.
+BASENAME_FIELDS = ("year",)
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
 
 
 def is_language_code(value: str) -> bool:
@@ -51,7 +56,11 @@ class Config:
     layouts: str = setting("layouts", "Folder of the Jinja2 templates, stylesheets and icons.")
     locales: str = setting("locales", "Folder of the gettext catalogs.")
     output: str = setting("build", "Folder the editions are written to.")
-    basename: str = setting("publication", "File name of the outputs, without extension.")
+    basename: str = setting(
+        "publication",
+        "File name of the outputs, without extension; `{year}` stands for the edition's year from "
+        "`content/publication.yaml` (letters, digits, `.`, `_` and `-` only).",
+    )
     languages: tuple[str, ...] = setting(("en",), "The editions' languages; each is built into `<output>/<language>/`.")
     page_budget: int = setting(3, "Pages a profile may take before the proof report flags it.")
     chunk_profiles: int = setting(
@@ -136,16 +145,29 @@ class Config:
         """`path` as the user sees it: relative to the project, with forward slashes."""
         return path.relative_to(self.root).as_posix()
 
-    def pdf_path(self, language: str, variant: str) -> Path:
+    @property
+    def forms_dir(self) -> Path:
+        return self.output_dir / FORMS_FOLDER
+
+    def output_name(self, year: int) -> str:
+        """The outputs' file name (no extension) for the edition of `year`: the basename
+        with its fields filled in (validated when the configuration was read)."""
+        return self.basename.format(year=year)
+
+    def pdf_path(self, language: str, variant: str, year: int) -> Path:
         suffix = "" if variant == "screen" else f"-{variant}"
-        return self.output_dir / language / f"{self.basename}{suffix}.pdf"
+        return self.output_dir / language / f"{self.output_name(year)}{suffix}.pdf"
 
-    def epub_path(self, language: str) -> Path:
-        return self.output_dir / language / f"{self.basename}.epub"
+    def epub_path(self, language: str, year: int) -> Path:
+        return self.output_dir / language / f"{self.output_name(year)}.epub"
 
-    def proof_path(self, language: str, profile_id: str | None = None) -> Path:
+    def proof_path(self, language: str, year: int, profile_id: str | None = None) -> Path:
         """A language's proof of the whole edition, or of one profile (for its approval)."""
-        return self.proof_dir / language / f"{profile_id or self.basename}-proof.pdf"
+        return self.proof_dir / language / f"{profile_id or self.output_name(year)}-proof.pdf"
+
+    def form_path(self, profile_id: str, year: int, suffix: str) -> Path:
+        """The form sent to a profile's organisation (`.docx` or `.xlsx`)."""
+        return self.forms_dir / f"{self.output_name(year)}-{profile_id}{suffix}"
 
 
 def settings() -> list[dataclasses.Field]:
@@ -199,10 +221,32 @@ def _value_problem(field: dataclasses.Field, kind: type, value: Any) -> tuple[st
         return "bad-number", f"[tool.pressrun].{name}: expected a whole number of at least 1"
     if kind is float and value < 0:
         return "bad-number", f"[tool.pressrun].{name}: expected a length of at least 0 mm"
+
+
+    if name == "basename" and (problem := basename_problem(value)):
+        return "bad-basename", f"[tool.pressrun].basename: {problem}"
     if name == "languages" and (bad := [item for item in value if not is_language_code(item)]):
         return (
             "bad-language",
             f"[tool.pressrun].languages: {', '.join(bad)} is not a language code known to Babel (e.g. en, fr)",
+        )
+    return None
+
+
+def basename_problem(pattern: str) -> str | None:
+    """Why `pattern` cannot name the outputs, or None: it may name only the known fields,
+    plainly (`{year}`), and must give a safe file name whatever the year."""
+    try:
+        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as error:
+        return f"{pattern!r} is not a name pattern ({error}); write the year as {{year}}"
+    for name, spec, conversion in fields:
+        if name not in BASENAME_FIELDS or spec or conversion:
+            return f"{pattern!r} names an unknown field {{{name}}}; the only field is {{year}}"
+    if ".." in pattern or not _SAFE_NAME.match(pattern.format(year=2000)):
+        return (
+            f"{pattern!r} is not a safe file name: letters, digits, '.', '_' and '-' only (no folder), "
+            "starting with a letter or digit, at most 120 characters"
         )
     return None
 

@@ -96,13 +96,14 @@ class EditionOutputs:
         self.progress = progress
         self.environment = environment(config.layouts_dir, edition)
         self.built = build_date(edition.publication.event.date)
+        self.year = edition.publication.year
         progress(self.language, "rendering HTML")
         self.pagination = Pagination(
             plan(edition.parts, config.chunk_profiles),
             contents_anchors(edition.parts),
             self._html,
             config.layouts_dir,
-            Origin(config.shown(config.pdf_path(self.language, LAYOUT_VARIANT))),
+            Origin(config.shown(config.pdf_path(self.language, LAYOUT_VARIANT, self.year))),
             lambda stage, completed=0, total=0: progress(self.language, stage, completed, total),
             bleed=config.bleed,
         )
@@ -137,7 +138,7 @@ class EditionOutputs:
         """The print PDF made from the layout's, with its preflight's failures (errors)
         and the colours that had no CMYK build (warnings)."""
         self.progress(self.language, "making the print PDF")
-        path = self.config.pdf_path(self.language, "print")
+        path = self.config.pdf_path(self.language, "print", self.year)
         origin = Origin(self.config.shown(path))
         data, unpaired = for_press(laid_out, self.press.palette, self.press.setup)
         problems = preflight_problems(data, origin)
@@ -154,7 +155,7 @@ class EditionOutputs:
     def files(self) -> EditionFiles:
         """The edition's files from its layouts: the screen PDF and the print PDF, both
         from the layout's PDF, and the EPUB with its page numbers."""
-        config, language, paging = self.config, self.language, self.pagination
+        config, language, paging, year = self.config, self.language, self.pagination, self.year
         layouts = paging.layouts_done
         problems = [problem for laid in layouts for problem in laid.problems] + paging.problems
         pages = sum(laid.pages for laid in layouts)
@@ -162,24 +163,24 @@ class EditionOutputs:
         made: list[tuple[Path, bytes, int]] = []
         if "screen" in self.variants:
             self.progress(language, "cutting the screen PDF")
-            made.append((config.pdf_path(language, "screen"), screen_from_print(laid_out), pages))
+            made.append((config.pdf_path(language, "screen", year), screen_from_print(laid_out), pages))
         if "print" in self.variants:
             print_data, press_problems = self.for_press(laid_out)
             problems += press_problems
-            made.append((config.pdf_path(language, "print"), print_data, pages))
+            made.append((config.pdf_path(language, "print", year), print_data, pages))
         if "epub" in config.formats:
             self.progress(language, "writing the EPUB")
-            print_edition = PrintEdition(paging.anchors(), pages, config.pdf_path(language, "print").name)
+            print_edition = PrintEdition(paging.anchors(), pages, config.pdf_path(language, "print", year).name)
             epub = make_epub(
                 self.edition,
                 config.layouts_dir,
                 print_edition,
                 self.built,
-                config.basename,
+                config.output_name(year),
                 config.accessibility_certifier,
                 env=self.environment,
             )
-            made.append((config.epub_path(language), epub.data, epub.documents))
+            made.append((config.epub_path(language, year), epub.data, epub.documents))
         self.progress(language, "done")
         return EditionFiles(language, tuple(made), tuple(problems))
 

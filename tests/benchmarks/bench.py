@@ -128,7 +128,7 @@ def check_contents(project: Path) -> str:
 
     config = load_config(project)
     (edition,) = load_editions(config, ["en"])
-    pages = read_pages(config.pdf_path("en", "screen"))
+    pages = read_pages(config.pdf_path("en", "screen", edition.publication.year))
     wrong = misplaced_profiles(pages, "Contents", edition)
     count = len(edition.profiles())
     if wrong:

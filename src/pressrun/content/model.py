@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from ..errors import Origin
 from .schema import Country, Email, Language, Phone, Slug, TaggedUnion, Text, Url, declare, origin_field
@@ -219,6 +219,11 @@ class Contacts:
 
 # --- profiles -----------------------------------------------------------------------------
 
+# Where a profile stands in the yearly cycle: its organisation is asked to update it when an
+# edition starts, its answer is received, and it approves the proof.
+ProfileStatus = Literal["awaiting-update", "received", "approved"]
+AWAITING, RECEIVED, APPROVED = get_args(ProfileStatus)
+
 
 @dataclass(frozen=True, kw_only=True)
 class OtherName:
@@ -265,6 +270,18 @@ class Profile:
         "Footnotes by id; the text calls them with `[^id]`.", default=None, translate="footnote"
     )
     contacts: Contacts = declare("The contact block.")
+    status: ProfileStatus = declare(
+        "Where the organisation's update stands: `awaiting-update` (a new edition was started), `received` "
+        "(its answer was imported) or `approved` (it approved its proof); without it, `approved`.",
+        default="approved",
+        editorial=True,
+    )
+    changed: datetime.date | None = declare(
+        "The date of the profile's last change (YYYY-MM-DD), set by `pressrun edition start`, "
+        "`pressrun intake import` and `pressrun edition approve`.",
+        default=None,
+        editorial=True,
+    )
     id: str = declare("The file name without `.yaml` (set by the loader).", default="")
     origin: Origin = origin_field()
 
@@ -325,11 +342,22 @@ class Publisher:
 @dataclass(frozen=True, kw_only=True)
 class Imprint:
     yaml_name: ClassVar[str] = "imprint"
-    copyright: Text = declare("The copyright line.", translate="imprint, copyright line")
+    copyright_holder: Text = declare(
+        "Who holds the copyright; the layouts print “© holder, year” with the edition's year.",
+        translate="imprint, copyright holder (printed as “© holder, year”)",
+    )
     permissions: tuple[Text, ...] = declare(
         "What readers may do with the publication.", translate="imprint, permissions"
     )
-    citation: Text = declare("How to cite the publication.", translate="imprint, citation")
+    citation_author: Text = declare(
+        "Who the publication is cited as; the layouts print the citation “author, *title*, year, place.” "
+        "with the edition's title and year.",
+        translate="imprint, the author in the citation “author, title, year, place.”",
+    )
+    citation_place: Text = declare(
+        "The place of publication, last in the citation.",
+        translate="imprint, the place of publication in the citation “author, title, year, place.”",
+    )
     photo_credits: Text | None = declare("Who owns the photographs.", default=None, translate="imprint, photo credits")
     design_credit: Text = declare("Who designed the publication.", translate="imprint, design credit")
     disclaimers: tuple[Text, ...] = declare("Disclaimers.", translate="imprint, disclaimer")
@@ -370,6 +398,14 @@ class Publication:
     publisher: Publisher = declare("The publisher.")
     parts: tuple[Part, ...] = declare("The parts, in order.")
     origin: Origin = origin_field()
+
+    def validate(self) -> list[str]:
+        if self.event.date.year != self.year:
+            return [
+                f"the event's date {self.event.date.isoformat()} is not in the edition's year {self.year}; "
+                "`pressrun edition start YEAR --date YYYY-MM-DD` moves both"
+            ]
+        return []
 
 
 @dataclass(frozen=True, kw_only=True)

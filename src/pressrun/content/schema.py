@@ -54,10 +54,13 @@ def declare(
     *,
     default: Any = dataclasses.MISSING,
     translate: str | None = None,
+    editorial: bool = False,
 ) -> Any:
     """Declare a model field: `doc` is its reference text; `translate`, when given, is the
-    comment shown to translators for its text (which makes the field translatable)."""
-    metadata = {"doc": doc, "translate": translate}
+    comment shown to translators for its text (which makes the field translatable);
+    `editorial` fields are the editor's record, not the organisation's entry (they are
+    left out of its form and of the changes in its entry)."""
+    metadata = {"doc": doc, "translate": translate, "editorial": editorial}
     if isinstance(default, (list, dict)):
         raise TypeError("use an immutable default")
     return dataclasses.field(default=default, metadata=metadata)

@@ -96,27 +96,32 @@ def _mappings(config: Config) -> tuple[list[tuple[str, str]], dict[str, dict[str
     return method_map, options_map
 
 
-def _header(catalog: Catalog, config: Config, when: datetime.datetime) -> Catalog:
-    catalog.project = config.basename
+def _header(catalog: Catalog, project: str, when: datetime.datetime) -> Catalog:
+    _name(catalog, project)
     catalog.version = "1"
     catalog.msgid_bugs_address = ""
     catalog.copyright_holder = "the pressrun project"
     catalog.creation_date = when
     catalog.revision_date = when
     catalog.last_translator = "pressrun translators"
-    # No year in the header comment: a template changes only when its messages do.
-    catalog.header_comment = (
-        f"# Messages of {config.basename}.\n"
-        "# Written by `pressrun i18n extract` and `pressrun i18n update`; translate in the .po files."
-    )
     return catalog
 
 
-def _extract(config: Config, domain: str, when: datetime.datetime) -> Catalog:
+def _name(catalog: Catalog, project: str) -> None:
+    """Name the edition the catalog was last brought up to (`project`, the outputs' name)."""
+    catalog.project = project
+    # No date in the header comment: a template changes only when its messages (or its edition) do.
+    catalog.header_comment = (
+        f"# Messages of {project}.\n"
+        "# Written by `pressrun i18n extract` and `pressrun i18n update`; translate in the .po files."
+    )
+
+
+def _extract(config: Config, domain: str, when: datetime.datetime, project: str) -> Catalog:
     """A fresh template catalog of `domain`, from its folder."""
     folder = getattr(config, DOMAIN_FOLDERS[domain])
     method_map, options_map = _mappings(config)
-    catalog = _header(Catalog(fuzzy=False), config, when)
+    catalog = _header(Catalog(fuzzy=False), project, when)
     for filename, lineno, message, comments, context in extract_from_dir(
         str(config.root / folder), method_map, options_map, comment_tags=COMMENT_TAGS, strip_comment_tags=True
     ):
@@ -132,13 +137,14 @@ def extract_templates(config: Config) -> dict[str, Catalog]:
     """A fresh template catalog per domain, from the content and the layouts."""
     book = load(config)  # validate first: extraction skips broken files
     when = build_date(book.publication.event.date)
-    return {domain: _extract(config, domain, when) for domain in DOMAINS}
+    project = config.output_name(book.publication.year)
+    return {domain: _extract(config, domain, when, project) for domain in DOMAINS}
 
 
 def layout_messages(config: Config) -> frozenset[str]:
     """The strings the layouts translate (`{{ _("Contents") }}`), as extraction finds them."""
     when = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)  # a template's date, never read
-    return frozenset(message.id for message in _extract(config, "layouts", when) if message.id)
+    return frozenset(message.id for message in _extract(config, "layouts", when, config.basename) if message.id)
 
 
 def extract(config: Config) -> dict[str, bool]:
@@ -204,8 +210,12 @@ def update(config: Config, source_language: str) -> list[Path]:
             if path.is_file():
                 catalog = load_po(path, config.shown(path), language)
             else:
-                catalog = _header(Catalog(locale=Locale.parse(language), fuzzy=False), config, template.creation_date)
+                catalog = _header(
+                    Catalog(locale=Locale.parse(language), fuzzy=False), template.project, template.creation_date
+                )
                 catalog.language_team = f"{Locale.parse(language).english_name} <>"
+            # The edition it was brought up to; its header comment is the translators'.
+            catalog.project = template.project
             merge(catalog, template)
             if domain in PROSE_DOMAINS:
                 as_prose(catalog)

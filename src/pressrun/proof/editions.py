@@ -33,7 +33,7 @@ from ..render import pdf_html
 from .compare import compare, export_revision, image_hash, page_images, source_revision
 from .datachecks import check_book
 from .layoutchecks import ImageSource, check_layout, contrast, page_budget
-from .report import EditionProof, ProofReport, write_reports
+from .report import EditionProof, ProofReport, profile_states, write_reports
 from .translationchecks import check_translations
 
 PROOF_VARIANT = "proof"
@@ -125,12 +125,12 @@ def proof_edition(
     return EditionProof(edition.language, relative, laid.pages, starts, hashes, table, findings), laid.pdf.data
 
 
-def print_preflight(config: Config, language: str) -> tuple[dict, list[Problem]]:
+def print_preflight(config: Config, language: str, year: int) -> tuple[dict, list[Problem]]:
     """The preflight of the print PDF the last build wrote for `language`: what was
     checked, for the report, and its failures. A proof lays out no print PDF of its own."""
     if "pdf" not in config.formats or "print" not in config.pdf_variants:
         return {}, []
-    path = config.pdf_path(language, "print")
+    path = config.pdf_path(language, "print", year)
     shown = config.shown(path)
     if not path.is_file():
         return {"pdf": shown, "built": False}, []
@@ -182,10 +182,10 @@ def make_proof(
         previous = json.loads(report_path.read_text()) if report_path and report_path.is_file() else None
         editions = []
         for edition in load_editions(config, config.languages, book):
-            target = config.proof_path(edition.language)
+            target = config.proof_path(edition.language, book.publication.year)
             proof, data = proof_edition(config, edition, stamp, made, target, single=False)
             proof.findings += check_translations(edition, glossaries.get(edition.language))
-            proof.preflight, failures = print_preflight(config, edition.language)
+            proof.preflight, failures = print_preflight(config, edition.language, book.publication.year)
             proof.findings += failures
             before = _previous_edition(previous, edition.language)
             if before:
@@ -193,7 +193,10 @@ def make_proof(
             write_atomically(target, data)
             editions.append(proof)
     queries = [Problem(Level.NOTICE, query.origin, "source-query", query.text) for query in source_queries(config)]
-    report = ProofReport(revision, made.isoformat(), baseline + check_book(book) + queries, editions)
+    name = config.output_name(book.publication.year)
+    report = ProofReport(
+        revision, made.isoformat(), baseline + check_book(book) + queries, editions, name, profile_states(book)
+    )
     write_reports(config, report, config.proof_dir, html_report)
     return report
 
@@ -202,10 +205,12 @@ def proof_profile(config: Config, profile_id: str) -> ProofReport:
     """A proof of one profile in each language, to send to its organisation for approval
     (`proof/<language>/<id>-proof.pdf`); no report files."""
     made, revision, stamp = _stamp(config)
+    book = load(config)
     editions = []
-    for edition in load_editions(config, config.languages):
-        target = config.proof_path(edition.language, profile_id)
+    for edition in load_editions(config, config.languages, book):
+        target = config.proof_path(edition.language, book.publication.year, profile_id)
         proof, data = proof_edition(config, edition.restricted_to(profile_id), stamp, made, target, single=True)
         write_atomically(target, data)
         editions.append(proof)
-    return ProofReport(revision, made.isoformat(), [], editions)
+    states = [state for state in profile_states(book) if state.id == profile_id]
+    return ProofReport(revision, made.isoformat(), [], editions, config.output_name(book.publication.year), states)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
+from ..content import Book
 from ..errors import Level, Problem
 from ..files import write_atomically
 from ..render import environment, render_template
@@ -36,12 +37,36 @@ class EditionProof:
     preflight: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ProfileState:
+    """Where a profile stands in the yearly cycle, as the report lists it."""
+
+    id: str
+    name: str
+    status: str
+    changed: str | None
+    location: str
+
+
+def profile_states(book: Book) -> list[ProfileState]:
+    """Every profile's status and last change, in the order of the parts."""
+    return [
+        ProfileState(profile.id, str(profile.name), profile.status, profile.changed and profile.changed.isoformat(),
+                     str(profile.origin))
+        for part in book.publication.parts
+        for profile in (book.profiles[profile_id] for profile_id in part.profiles)
+    ]
+
+
 @dataclass
 class ProofReport:
     revision: str
     built: str
     content: list[Problem]
     editions: list[EditionProof]
+    # The outputs' name of the edition proofed, and where each profile stands.
+    name: str = ""
+    profiles: list[ProfileState] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Problem]:
@@ -70,6 +95,7 @@ def report_data(report: ProofReport) -> dict:
         "revision": report.revision,
         "built": report.built,
         "content": [finding_data(finding, CONTENT) for finding in report.content],
+        "profiles": [state.__dict__ for state in report.profiles],
         "editions": [
             {
                 "language": e.language,
@@ -114,6 +140,11 @@ def write_reports(config: Config, report: ProofReport, out: Path, html_report: b
 def summary(report: ProofReport) -> list[str]:
     """A few lines for the console: counts per edition and kind, then the errors."""
     lines = [f"proof of {report.revision}, {report.built}"]
+    waiting: dict[str, int] = {}
+    for state in report.profiles:
+        waiting[state.status] = waiting.get(state.status, 0) + 1
+    if report.profiles:
+        lines.append("  profiles: " + ", ".join(f"{count} {status}" for status, count in sorted(waiting.items())))
     groups = [(CONTENT, report.content)] + [(e.language, e.findings) for e in report.editions]
     for name, findings in groups:
         kinds: dict[str, int] = {}
