@@ -15,7 +15,8 @@ ALLOWED = {
     "errors": set(),
     "config": {"errors"},
     "files": {"errors"},
-    "content": {"errors", "config"},
+    # The content stage writes the editor's YAML back in place (the yearly cycle, forms), atomically.
+    "content": {"errors", "config", "files"},
     "i18n": {"errors", "config", "files", "content"},
     "render": {"errors", "content", "i18n"},
     # The PDF stage knows HTML, book slices and layout jobs: no catalog, edition or template.

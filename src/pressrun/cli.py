@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import os
 import sys
 import time
@@ -24,6 +25,9 @@ OUTCOME_ON_ERRORS = {
     "proof": "no proof was made",
     "check": "the content is not valid",
     "i18n": "the catalogs were not changed",
+    "edition": "the content was not changed",
+    "intake": "no profile was changed",
+    "changes": "no report was written",
 }
 
 
@@ -183,6 +187,8 @@ def _glossary_status(config, source_language: str) -> None:
         print(f"\n{'language':<9}{'glossary':<26}{'terms':>6}{'in use':>8}{'uses':>6}{'follow':>9}")
     for item in coverage:
         print(f"{item.language:<9}{item.shown:<26}{item.terms:>6}{item.used:>8}{item.uses:>6}{item.percent:>8.1f}%")
+
+
 def _preflight(args: argparse.Namespace) -> int:
     from .errors import Origin, Problem
     from .pdf.preflight import RULES, preflight_problems
@@ -201,6 +207,40 @@ def _preflight(args: argparse.Namespace) -> int:
         print(f"{path}: {verdict} ({len(RULES)} preflight rules)")
         failed = failed or bool(problems)
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _edition(args: argparse.Namespace) -> int:
+    from .content import load
+    from .content.cycle import approve, start_edition
+    from .files import today
+
+    config = load_config(args.project)
+    if args.action == "start":
+        if args.date is None or len(args.ids) != 1 or not args.ids[0].isdigit():
+            print(
+                "pressrun edition start: give the year and the event's date: start 2022 --date 2022-10-05",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        started = start_edition(config, int(args.ids[0]), args.date, today())
+        for notice in started.stale_texts:
+            print(notice, file=sys.stderr)
+        print(
+            f"publication: {started.previous_year} edition → {started.year}, event on {args.date.isoformat()}; "
+            f"{started.profiles} profiles awaiting their organisations' updates"
+        )
+        return EXIT_OK
+    unknown = [profile_id for profile_id in args.ids if profile_id not in load(config).profiles]
+    if unknown or not args.ids:
+        print(
+            f"pressrun edition approve: no profile {', '.join(map(repr, unknown)) or 'given'} in "
+            f"{config.content}/profiles",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    for shown in approve(config, args.ids, today()):
+        print(f"{shown}: approved")
+    return EXIT_OK
 
 
 def _reference(args: argparse.Namespace) -> int:
@@ -271,6 +311,21 @@ def parser() -> argparse.ArgumentParser:
     )
     preflight.add_argument("files", type=Path, nargs="+", metavar="FILE", help="a PDF to check")
     preflight.set_defaults(run=_preflight)
+
+    edition = commands.add_parser(
+        "edition", help="the yearly cycle: start next year's edition, or mark profiles approved by their organisations"
+    )
+    edition.add_argument(
+        "action",
+        choices=["start", "approve"],
+        help="start YEAR --date YYYY-MM-DD: move the publication to YEAR, every profile awaiting its update; "
+        "approve ID...: mark profiles approved",
+    )
+    edition.add_argument("ids", nargs="*", metavar="YEAR|ID", help="the new year (start) or the profiles (approve)")
+    edition.add_argument(
+        "--date", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD", help="with start: the event's date"
+    )
+    edition.set_defaults(run=_edition)
     reference = commands.add_parser("reference", help="print the content format reference (Markdown)")
     reference.set_defaults(run=_reference)
     return main

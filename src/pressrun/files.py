@@ -58,6 +58,12 @@ def build_date(event_date: datetime.date) -> datetime.datetime:
     return source_date() or datetime.datetime.combine(event_date, datetime.time(), tzinfo=datetime.UTC)
 
 
+def today() -> datetime.date:
+    """The date an editing command records (a profile's last change): SOURCE_DATE_EPOCH's
+    when set, else today's."""
+    return (source_date() or datetime.datetime.now(tz=datetime.UTC)).date()
+
+
 def proof_date() -> datetime.datetime:
     """When a proof is dated: SOURCE_DATE_EPOCH when set, else now (a proof says when it was made)."""
     return source_date() or datetime.datetime.now(tz=datetime.UTC).replace(microsecond=0)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
+from .content.cycle import not_approved
 from .epub import PrintEdition, make_epub
 from .errors import Level, Origin, Problem, Problems, ProblemsFound
 from .files import build_date
@@ -193,7 +194,8 @@ def make_editions(
     progress: Progress,
     allow_untranslated: bool,
 ) -> tuple[list[Problem], list[Problem], list[EditionFiles]]:
-    """The translation gaps, the warnings about the press, and the files of each edition
+    """The translation gaps, the release's warnings (the press's, and profiles their organisations
+    have not approved), and the files of each edition
     in `languages` (raises ProblemsFound on gaps unless they are allowed, and on errors
     in the press). An edition's layout jobs go to the workers as soon as its HTML is
     rendered, and its files are made as soon as its last layout is back, while the
@@ -217,4 +219,5 @@ def make_editions(
             pool.submit(job, (output, next_key))
         if output.pagination.finished:
             made[output.language] = output.files()
-    return gaps, press_problems, [made[output.language] for output in outputs]
+    # The release's other warnings: profiles their organisations have not approved.
+    return gaps, press_problems + not_approved(editions[0].book), [made[output.language] for output in outputs]

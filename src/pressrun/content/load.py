@@ -28,9 +28,10 @@ PROFILES_DIR = "profiles"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def read_yaml(path: Path, shown: str, problems: Problems) -> Any:
-    """The YAML document in `path`, or None after reporting why it cannot be read."""
-    yaml = YAML(typ="rt")
+def read_yaml(path: Path, shown: str, problems: Problems, yaml: YAML | None = None) -> Any:
+    """The YAML document in `path` (read by `yaml`, a round-trip reader by default), or
+    None after reporting why it cannot be read."""
+    yaml = yaml or YAML(typ="rt")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:

@@ -51,8 +51,13 @@ class ProfileState:
 def profile_states(book: Book) -> list[ProfileState]:
     """Every profile's status and last change, in the order of the parts."""
     return [
-        ProfileState(profile.id, str(profile.name), profile.status, profile.changed and profile.changed.isoformat(),
-                     str(profile.origin))
+        ProfileState(
+            profile.id,
+            str(profile.name),
+            profile.status,
+            profile.changed and profile.changed.isoformat(),
+            str(profile.origin),
+        )
         for part in book.publication.parts
         for profile in (book.profiles[profile_id] for profile_id in part.profiles)
     ]
