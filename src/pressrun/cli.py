@@ -243,6 +243,39 @@ def _edition(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _intake(args: argparse.Namespace) -> int:
+    from .content import load
+    from .files import today
+    from .intake import export_forms, import_forms
+
+    config = load_config(args.project)
+    if args.profile and args.profile not in load(config).profiles:
+        print(f"pressrun intake: no profile {args.profile!r} in {config.content}/profiles", file=sys.stderr)
+        return EXIT_USAGE
+    if args.action == "export":
+        if args.files or (args.language and args.language not in config.languages):
+            print(
+                "pressrun intake export: takes no file; --language must be one of the configured languages",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        for path in export_forms(config, [args.profile] if args.profile else None, args.format, args.language):
+            print(f"wrote {config.shown(path)}")
+        return EXIT_OK
+    if not args.files:
+        print("pressrun intake import: give the returned forms (FILE...)", file=sys.stderr)
+        return EXIT_USAGE
+    files = [(Path(name).absolute(), name) for name in args.files]
+    for imported in import_forms(config, files, today(), profile=args.profile, force=args.force):
+        if not imported.changes:
+            print(f"{imported.profile_id}: no change")
+            continue
+        print(f"{imported.profile_id}: {len(imported.changes)} change(s) written to {imported.shown}, status received")
+        for change in imported.changes:
+            print(f"  {change}")
+    return EXIT_OK
+
+
 def _reference(args: argparse.Namespace) -> int:
     from .content.reference import content_reference
 
@@ -326,6 +359,25 @@ def parser() -> argparse.ArgumentParser:
         "--date", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD", help="with start: the event's date"
     )
     edition.set_defaults(run=_edition)
+    intake = commands.add_parser(
+        "intake", help="the organisations' forms: export each entry as a form, import the returned forms"
+    )
+    intake.add_argument(
+        "action",
+        choices=["export", "import"],
+        help="export: write <output>/forms/<name>-<id>.docx (or .xlsx); import FILE...: check the returned forms "
+        "and write their changes into the profiles",
+    )
+    intake.add_argument("files", nargs="*", metavar="FILE", help="with import: the returned forms")
+    intake.add_argument(
+        "--profile", metavar="ID", help="export: only this profile's form; import: the form must be its"
+    )
+    intake.add_argument(
+        "--format", choices=["docx", "xlsx"], default="docx", help="export: Word (default) or spreadsheet"
+    )
+    intake.add_argument("--language", metavar="LL", help="export: the instructions' language (default: the content's)")
+    intake.add_argument("--force", action="store_true", help="import: apply a form even if its entry changed since")
+    intake.set_defaults(run=_intake)
     reference = commands.add_parser("reference", help="print the content format reference (Markdown)")
     reference.set_defaults(run=_reference)
     return main

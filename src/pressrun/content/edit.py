@@ -255,10 +255,23 @@ class Document:
             new.fa.set_flow_style()
         sequence.append(new)
 
+    def mark(self, path: str, line: int) -> None:
+        """Record `line` (0-based, as ruamel.yaml counts) as where the value at `path` is:
+        problems found in it are reported there (a form's row, say, for a value from a form)."""
+        slot = locate(self.root, self.cls, path)
+        if isinstance(slot.container, CommentedMap):
+            slot.container.lc.data[slot.key] = [line, 0, line, 0]
+        elif isinstance(slot.container, CommentedSeq):
+            slot.container.lc.data[slot.key] = [line, 0]
+
     def remove(self, path: str) -> None:
         """Remove the list item at `path`; an optional list left empty goes with it."""
         slot = locate(self.root, self.cls, path)
         del slot.container[slot.key]
+        # ruamel.yaml keeps the removed item's position: the items after it move up.
+        positions = slot.container.lc.data
+        for index in sorted(key for key in positions if key > slot.key):
+            positions[index - 1] = positions.pop(index)
         if not slot.container:
             self.set(re.sub(r"\[\d+\]$", "", path), None)
 

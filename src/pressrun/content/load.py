@@ -106,7 +106,7 @@ def load(config: Config) -> Book:
         except Invalid:
             continue
         profile = dataclasses.replace(profile, id=profile_id, footnotes=profile.footnotes or {})
-        _check_footnotes(profile, problems)
+        check_footnotes(profile, problems)
         profiles[profile_id] = profile
 
     if publication is not None:
@@ -149,7 +149,8 @@ def _check_parts(
             )
 
 
-def _check_footnotes(profile: Profile, problems: Problems) -> None:
+def check_footnotes(profile: Profile, problems: Problems) -> None:
+    """Every footnote call of the profile has its footnote."""
     for text in profile_texts(profile):
         for footnote_id in inline.footnote_calls(text):
             if footnote_id not in profile.footnotes:
