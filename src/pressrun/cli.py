@@ -276,6 +276,17 @@ def _intake(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _changes(args: argparse.Namespace) -> int:
+    from .proof.changes import CHANGES_FOLDER, change_summary, make_changes
+
+    config = load_config(args.project)
+    report = make_changes(config, args.since)
+    for line in change_summary(report):
+        print(line)
+    print(f"report: {config.shown(config.output_dir / CHANGES_FOLDER / 'report.html')}")
+    return EXIT_OK
+
+
 def _reference(args: argparse.Namespace) -> int:
     from .content.reference import content_reference
 
@@ -378,6 +389,13 @@ def parser() -> argparse.ArgumentParser:
     intake.add_argument("--language", metavar="LL", help="export: the instructions' language (default: the content's)")
     intake.add_argument("--force", action="store_true", help="import: apply a form even if its entry changed since")
     intake.set_defaults(run=_intake)
+    changes = commands.add_parser(
+        "changes", help="what changed since a revision: content per field, and each language's translation work"
+    )
+    changes.add_argument(
+        "--since", required=True, metavar="REV", help="a git tag or commit, e.g. the previous edition's"
+    )
+    changes.set_defaults(run=_changes)
     reference = commands.add_parser("reference", help="print the content format reference (Markdown)")
     reference.set_defaults(run=_reference)
     return main

@@ -12,7 +12,7 @@ import tarfile
 from pathlib import Path
 
 from ..config import Config
-from ..errors import NOWHERE, Level, Problem
+from ..errors import NOWHERE, Level, Origin, Problem, fail
 from ..files import write_atomically
 from .report import EditionProof
 
@@ -39,11 +39,30 @@ def source_revision(root: Path) -> str:
     return f"{revision}+changes" if dirty else revision
 
 
+def resolve_revision(root: Path, revision: str) -> str:
+    """The commit `revision` names (a tag, a branch, a hash), as a hash; raise ProblemsFound
+    when there is none. The revision is never given to git where it could be an option."""
+    where = Origin("revision")
+    if not revision or revision.startswith("-"):
+        raise fail(where, "revision", f"{revision!r} is not a revision (a tag, branch or commit)")
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise fail(where, "revision", f"no commit {revision!r} in the project's git history") from error
+    return found
+
+
 def export_revision(config: Config, revision: str, workdir: Path) -> Path:
-    """The project's files at `revision`, extracted into `workdir` (raises
-    CalledProcessError when git cannot give them)."""
+    """The project's files at `revision`, extracted into `workdir` (raises ProblemsFound
+    when there is no such revision, CalledProcessError when git cannot give its files)."""
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", revision],
+        ["git", "archive", "--format=tar", resolve_revision(config.root, revision)],
         cwd=config.root,
         capture_output=True,
         check=True,
