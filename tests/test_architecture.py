@@ -28,8 +28,11 @@ ALLOWED = {
     # Proofs sit beside builds: they share the stages, never build's own modules. They lay
     # out the EPUB's documents too, to check its colours.
     "proof": {"errors", "config", "files", "content", "i18n", "render", "pdf", "epub"},
+    # The organisations' forms: an entry out (its words from the layouts, in a language's
+    # catalogs, like an edition's labels) and back into the content; nothing of the outputs.
+    "intake": {"errors", "config", "files", "content", "i18n", "render"},
     # The preflight command checks any PDF it is given, with the PDF stage's preflight.
-    "cli": {"errors", "config", "content", "i18n", "build", "proof", "pdf"},
+    "cli": {"errors", "config", "files", "content", "i18n", "build", "proof", "pdf", "intake"},
 }
 
 

@@ -216,13 +216,7 @@ def _edition(args: argparse.Namespace) -> int:
 
     config = load_config(args.project)
     if args.action == "start":
-        if args.date is None or len(args.ids) != 1 or not args.ids[0].isdigit():
-            print(
-                "pressrun edition start: give the year and the event's date: start 2022 --date 2022-10-05",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-        started = start_edition(config, int(args.ids[0]), args.date, today())
+        started = start_edition(config, args.year, args.date, today())
         for notice in started.stale_texts:
             print(notice, file=sys.stderr)
         print(
@@ -231,10 +225,9 @@ def _edition(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     unknown = [profile_id for profile_id in args.ids if profile_id not in load(config).profiles]
-    if unknown or not args.ids:
+    if unknown:
         print(
-            f"pressrun edition approve: no profile {', '.join(map(repr, unknown)) or 'given'} in "
-            f"{config.content}/profiles",
+            f"pressrun edition approve: no profile {', '.join(map(repr, unknown))} in {config.content}/profiles",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -253,18 +246,12 @@ def _intake(args: argparse.Namespace) -> int:
         print(f"pressrun intake: no profile {args.profile!r} in {config.content}/profiles", file=sys.stderr)
         return EXIT_USAGE
     if args.action == "export":
-        if args.files or (args.language and args.language not in config.languages):
-            print(
-                "pressrun intake export: takes no file; --language must be one of the configured languages",
-                file=sys.stderr,
-            )
+        if args.language and args.language not in config.languages:
+            print(f"pressrun intake export: --language {args.language} is not a configured language", file=sys.stderr)
             return EXIT_USAGE
         for path in export_forms(config, [args.profile] if args.profile else None, args.format, args.language):
             print(f"wrote {config.shown(path)}")
         return EXIT_OK
-    if not args.files:
-        print("pressrun intake import: give the returned forms (FILE...)", file=sys.stderr)
-        return EXIT_USAGE
     files = [(Path(name).absolute(), name) for name in args.files]
     for imported in import_forms(config, files, today(), profile=args.profile, force=args.force):
         if not imported.changes:
@@ -357,37 +344,29 @@ def parser() -> argparse.ArgumentParser:
     preflight.set_defaults(run=_preflight)
 
     edition = commands.add_parser(
-        "edition", help="the yearly cycle: start next year's edition, or mark profiles approved by their organisations"
+        "edition", help="the yearly cycle: start next year's edition, mark profiles approved by their organisations"
     )
-    edition.add_argument(
-        "action",
-        choices=["start", "approve"],
-        help="start YEAR --date YYYY-MM-DD: move the publication to YEAR, every profile awaiting its update; "
-        "approve ID...: mark profiles approved",
+    edition_actions = edition.add_subparsers(dest="action", required=True, metavar="ACTION")
+    start = edition_actions.add_parser("start", help="move the publication to YEAR, every profile awaiting its update")
+    start.add_argument("year", type=int, metavar="YEAR", help="the new edition's year")
+    start.add_argument(
+        "--date", required=True, type=datetime.date.fromisoformat, metavar="YYYY-MM-DD", help="the event's date"
     )
-    edition.add_argument("ids", nargs="*", metavar="YEAR|ID", help="the new year (start) or the profiles (approve)")
-    edition.add_argument(
-        "--date", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD", help="with start: the event's date"
-    )
+    approve = edition_actions.add_parser("approve", help="mark profiles as approved by their organisations")
+    approve.add_argument("ids", nargs="+", metavar="ID", help="the profiles")
     edition.set_defaults(run=_edition)
     intake = commands.add_parser(
         "intake", help="the organisations' forms: export each entry as a form, import the returned forms"
     )
-    intake.add_argument(
-        "action",
-        choices=["export", "import"],
-        help="export: write <output>/forms/<name>-<id>.docx (or .xlsx); import FILE...: check the returned forms "
-        "and write their changes into the profiles",
-    )
-    intake.add_argument("files", nargs="*", metavar="FILE", help="with import: the returned forms")
-    intake.add_argument(
-        "--profile", metavar="ID", help="export: only this profile's form; import: the form must be its"
-    )
-    intake.add_argument(
-        "--format", choices=["docx", "xlsx"], default="docx", help="export: Word (default) or spreadsheet"
-    )
-    intake.add_argument("--language", metavar="LL", help="export: the instructions' language (default: the content's)")
-    intake.add_argument("--force", action="store_true", help="import: apply a form even if its entry changed since")
+    intake_actions = intake.add_subparsers(dest="action", required=True, metavar="ACTION")
+    export = intake_actions.add_parser("export", help="write <output>/forms/<name>-<id>.docx (or .xlsx)")
+    export.add_argument("--profile", metavar="ID", help="only this profile's form")
+    export.add_argument("--format", choices=["docx", "xlsx"], default="docx", help="Word (default) or spreadsheet")
+    export.add_argument("--language", metavar="LL", help="the instructions' language (default: the content's)")
+    answers = intake_actions.add_parser("import", help="check returned forms and write their changes into the profiles")
+    answers.add_argument("files", nargs="+", metavar="FILE", help="the returned forms")
+    answers.add_argument("--profile", metavar="ID", help="the form must be this profile's")
+    answers.add_argument("--force", action="store_true", help="apply a form even if its entry changed since its export")
     intake.set_defaults(run=_intake)
     changes = commands.add_parser(
         "changes", help="what changed since a revision: content per field, and each language's translation work"

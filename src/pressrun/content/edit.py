@@ -260,16 +260,16 @@ class Document:
         problems found in it are reported there (a form's row, say, for a value from a form)."""
         slot = locate(self.root, self.cls, path)
         if isinstance(slot.container, CommentedMap):
-            slot.container.lc.data[slot.key] = [line, 0, line, 0]
+            slot.container.lc.add_kv_line_col(slot.key, [line, 0, line, 0])
         elif isinstance(slot.container, CommentedSeq):
-            slot.container.lc.data[slot.key] = [line, 0]
+            slot.container.lc.add_idx_line_col(slot.key, [line, 0])
 
     def remove(self, path: str) -> None:
         """Remove the list item at `path`; an optional list left empty goes with it."""
         slot = locate(self.root, self.cls, path)
         del slot.container[slot.key]
         # ruamel.yaml keeps the removed item's position: the items after it move up.
-        positions = slot.container.lc.data
+        positions = slot.container.lc.data or {}
         for index in sorted(key for key in positions if key > slot.key):
             positions[index - 1] = positions.pop(index)
         if not slot.container:
