@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from . import inline
+from .schema import entry_fields
 
 ChangeKind = Literal["added", "removed", "changed"]
 
@@ -44,21 +45,12 @@ def _is_model(value: Any) -> bool:
     return dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
-def _fields(value: Any) -> list[dataclasses.Field]:
-    """The fields of the entry: neither internal (origins) nor the editor's record, nor the id."""
-    return [
-        field
-        for field in dataclasses.fields(value)
-        if not field.metadata.get("internal") and not field.metadata.get("editorial") and field.name != "id"
-    ]
-
-
 def describe(value: Any) -> str:
     """A value as one line of text: a model object as its fields, a list as its items."""
     if _is_model(value):
         parts = [
             f"{field.name.replace('_', ' ')} {describe(child)}"
-            for field in _fields(value)
+            for field in entry_fields(value)
             if (child := getattr(value, field.name)) not in (None, (), {}, "")
         ]
         return "; ".join(parts)
@@ -143,7 +135,7 @@ def changes(old: Any, new: Any, path: str = "") -> list[Change]:
     """Every difference between `old` and `new` (two versions of one model object)."""
     if _is_model(old) and _is_model(new) and type(old) is type(new):
         found = []
-        for field in _fields(old):
+        for field in entry_fields(old):
             child = f"{path}.{field.name}" if path else field.name
             found += changes(getattr(old, field.name), getattr(new, field.name), child)
         return found

@@ -66,6 +66,16 @@ def declare(
     return dataclasses.field(default=default, metadata=metadata)
 
 
+def entry_fields(model: Any) -> list[dataclasses.Field]:
+    """The fields of a model class (or object) that make an organisation's entry: not the
+    converter's (origins), not the editor's record (editorial), not the id from the file name."""
+    return [
+        field
+        for field in dataclasses.fields(model)
+        if not field.metadata.get("internal") and not field.metadata.get("editorial") and field.name != "id"
+    ]
+
+
 def origin_field() -> Any:
     """The place in the YAML file where an object starts; filled in by the converter."""
     return dataclasses.field(default=Origin(""), compare=False, repr=False, metadata={"internal": True})

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, get_args, get_origin, get_type_hints
 
 from ..content.model import Contacts, Profile
-from ..content.schema import TaggedUnion
+from ..content.schema import TaggedUnion, entry_fields
 
 # Empty items offered at the end of these contact lists, for the organisation to fill in.
 ADDITIONS = {"websites": 1, "phones": 1, "emails": 1, "social": 1, "people": 2}
@@ -61,14 +61,6 @@ def _is_model(annotation: Any) -> bool:
     )
 
 
-def _entry_fields(cls: type) -> list[dataclasses.Field]:
-    return [
-        field
-        for field in dataclasses.fields(cls)
-        if not field.metadata.get("internal") and not field.metadata.get("editorial") and field.name != "id"
-    ]
-
-
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -81,7 +73,7 @@ def rows_of(value: Any, cls: type, path: str) -> list[Row]:
     """The rows of the model object `value` (of class `cls`; None gives its empty rows)."""
     hints = get_type_hints(cls, include_extras=True)
     rows: list[Row] = []
-    for field in _entry_fields(cls):
+    for field in entry_fields(cls):
         key = f"{path}.{field.name}" if path else field.name
         child = getattr(value, field.name) if value is not None else None
         annotation = hints[field.name]
