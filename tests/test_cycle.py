@@ -160,6 +160,19 @@ def test_a_form_returned_unchanged_changes_no_byte(project, kind):
     assert content_bytes(project) == before
 
 
+def test_the_form_speaks_the_language_asked_for(project):
+    assert run(project, "intake", "export", "--profile", "unece", "--language", "fr").code == 0
+    document = Document(str(project / "build/forms/international-city-networks-directory-2021-unece.docx"))
+    title, first = (paragraph.text for paragraph in document.paragraphs[:2])
+    assert title == (
+        "United Nations Economic Commission for Europe\u00a0: votre fiche dans le "
+        "Répertoire des réseaux internationaux de villes 2021"
+    )
+    assert first.startswith("Veuillez vérifier chacune des valeurs")
+    assert [cell.text for cell in document.tables[1].rows[0].cells] == ["Champ", "Description", "Valeur"]
+    assert run(project, "intake", "export", "--language", "de").code == 2
+
+
 def test_every_content_file_round_trips_byte_for_byte(project):
     for path in sorted((project / "content").rglob("*.yaml")):
         model = Publication if path.name == "publication.yaml" else Profile

@@ -89,8 +89,9 @@ class Returned:
 
 
 def _plain(value: object) -> str:
-    """A label as plain text (gettext gives HTML, marked where the translation is missing)."""
-    return Markup(str(value)).striptags()
+    """A label as plain text (gettext gives HTML, marked where the translation is missing),
+    its no-break spaces kept (which `striptags` would make ordinary spaces)."""
+    return Markup(re.sub(r"<[^>]*>", "", str(value))).unescape()
 
 
 def words_for(config: Config, book: Book, language: str) -> Callable[[str], Words]:
