@@ -243,6 +243,30 @@ def test_a_missing_row_and_a_stray_value_in_a_word_form(project):
     )
 
 
+def test_a_contact_replaced_in_a_word_form(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert run(project, "intake", "export", "--profile", "c40").code == 0
+    form = project / "build/forms/international-city-networks-directory-2021-c40.docx"
+    emptied = {f"contacts.people[1].{name}": "" for name in ("role", "names", "email")}
+    fill_docx(form, {**emptied, "contacts.people[2].names": "Ana Lopez\nBen Okoye", "contacts.people[2].email": "ana@"})
+    (error,) = refused(project, str(form))
+    assert error.startswith(f"{form}: table ") and ", row " in error
+    assert error.endswith("profile.contacts.people[1].email: 'ana@' is not a well-formed email address [bad-email]")
+    fill_docx(form, {"contacts.people[2].email": "ana.lopez@c40.org"})
+    imported = run(project, "intake", "import", str(form))
+    assert imported.code == 0, imported.err
+    text = (project / "content/profiles/c40.yaml").read_text()
+    assert text.split("people:")[1] == (
+        "\n    # Source: printed \"City Diplomacy Manager: Ms Agathe Cavicchioli at\n"
+        "    # acavicchioli@c40.org\"; the connecting \"at\" is not kept, the address is the\n"
+        "    # person's email.\n"
+        "    - names: [Ana Lopez, Ben Okoye]\n"
+        "      email: ana.lopez@c40.org\n"
+        "status: received\n"
+        "changed: 2022-06-01\n"
+    )
+
+
 def test_another_profiles_form_is_refused(project):
     assert run(project, "intake", "export", "--profile", "c40").code == 0
     form = project / "build/forms/international-city-networks-directory-2021-c40.docx"

@@ -155,7 +155,7 @@ def _edits(rows: dict[str, Row], texts: dict[str, tuple[str, str]], new_items: s
 
 def _apply(document: Document, edits: Edits, lines: dict[str, int]) -> None:
     """Make the edits in the document, each edited value marked with its form row's line
-    (see `_where`): values first, then new items, then removals from the last."""
+    (see `FORM_LINES`): values first, then new items, then removals from the last."""
     for key, value in edits.values.items():
         document.set(key, value)
         document.mark(key, lines[key])

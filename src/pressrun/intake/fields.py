@@ -139,7 +139,7 @@ def value_of(row: Row, text: str) -> Any:
     text the converter will reject as it is, so that the problem names the cell)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if row.is_list:
-        return lines
+        return lines if lines or row.required else None
     joined = " ".join(lines)
     if not joined:
         return "" if row.required else None
