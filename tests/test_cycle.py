@@ -257,8 +257,8 @@ def test_a_contact_replaced_in_a_word_form(project, monkeypatch):
     assert imported.code == 0, imported.err
     text = (project / "content/profiles/c40.yaml").read_text()
     assert text.split("people:")[1] == (
-        "\n    # Source: printed \"City Diplomacy Manager: Ms Agathe Cavicchioli at\n"
-        "    # acavicchioli@c40.org\"; the connecting \"at\" is not kept, the address is the\n"
+        '\n    # Source: printed "City Diplomacy Manager: Ms Agathe Cavicchioli at\n'
+        '    # acavicchioli@c40.org"; the connecting "at" is not kept, the address is the\n'
         "    # person's email.\n"
         "    - names: [Ana Lopez, Ben Okoye]\n"
         "      email: ana.lopez@c40.org\n"
