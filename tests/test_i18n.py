@@ -107,7 +107,7 @@ def test_status_fails_under_the_threshold(project, capsys):
     catalog.get("C40 Cities", "c40:name").string = ""
     write(project / CONTENT_PO, catalog)
     assert main(["--project", str(project), "i18n", "status", "--min-translated", "100"]) == 1
-    assert "fr       content           530      0             1   99.8%" in capsys.readouterr().out
+    assert "fr       content           531      0             1   99.8%" in capsys.readouterr().out
 
 
 def test_templates_are_rewritten_only_when_more_than_their_date_changed(project, monkeypatch, capsys):
@@ -232,6 +232,26 @@ GERMAN_LABELS = {
     "Print page numbers": "Seitenzahlen der Druckausgabe",
     "print edition": "Druckausgabe",
     "Draft": "Entwurf",
+    "© %(holder)s, %(year)s": "© %(holder)s, %(year)s",
+    "%(author)s, %(title)s, %(year)s, %(place)s.": "%(author)s, %(title)s, %(year)s, %(place)s.",
+    # The organisations' forms.
+    "%(organisation)s: your entry in the %(publication)s %(year)s": "%(organisation)s: Ihr Eintrag in %(publication)s %(year)s",
+    "Field": "Feld",
+    "What it is": "Bedeutung",
+    "Value": "Wert",
+    "This form": "Dieses Formular",
+    "Names": "Namen",
+    "Introduction": "Einleitung",
+    "Section": "Abschnitt",
+    "Footnotes": "Fußnoten",
+    "Contact details": "Kontaktangaben",
+    "New contact details": "Neue Kontaktangaben",
+}
+GERMAN_INSTRUCTIONS = {
+    "Please check": "Bitte prüfen Sie jeden Wert und korrigieren Sie, was sich geändert hat.",
+    "Some values": "Listen: ein Eintrag pro Zeile; leere Zeilen am Ende für neue Kontakte.",
+    "Keep the formatting": "Behalten Sie die Formatierungszeichen bei.",
+    "Save the file": "Speichern Sie die Datei im selben Format und senden Sie sie uns zurück.",
 }
 GERMAN_SUMMARY = (
     "Ein Verzeichnis in Lesereihenfolge mit Überschriften, Listen, Zitaten, Textalternativen und Seitenzahlen."
@@ -243,7 +263,8 @@ def german(domain: str, message) -> str:
         return f"DE {message.id}"
     if message.id.startswith("A directory in reading order"):
         return GERMAN_SUMMARY
-    return GERMAN_LABELS[message.id]
+    instruction = next((text for start, text in GERMAN_INSTRUCTIONS.items() if message.id.startswith(start)), None)
+    return instruction or GERMAN_LABELS[message.id]
 
 
 def test_a_third_language_is_a_catalog_and_one_line_of_configuration(mini, capsys):
