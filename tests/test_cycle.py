@@ -3,6 +3,7 @@ what changed since the previous edition."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from pressrun.content import load
 from pressrun.content.edit import Document as YamlDocument
 from pressrun.content.model import Profile, Publication
 from pressrun.errors import Problems
+from pressrun.proof.changes import content_changes
 
 GCH = "geneva-cities-hub"
 FORMS = "build/forms/international-city-networks-directory-2022-{}.{}"
@@ -365,3 +367,13 @@ def test_a_revision_is_never_an_option(project):
         result = run(project, "changes", f"--since={revision}")
         assert result.code == 1 and "[revision]" in result.err
     assert not Path("/tmp/pressrun-stolen.tar").exists()
+
+
+def test_a_profile_added_or_removed_is_one_change(project):
+    book = load(load_config(project))
+    without = dataclasses.replace(book, profiles={k: v for k, v in book.profiles.items() if k != "c40"})
+    (added,) = content_changes(without, book)
+    (removed,) = content_changes(book, without)
+    assert (added.owner, added.kind, [c.kind for c in added.changes]) == ("c40", "added", ["added"])
+    assert (removed.owner, removed.kind, [c.kind for c in removed.changes]) == ("c40", "removed", ["removed"])
+    assert str(added.changes[0]).startswith("added c40: name C40 Cities; intro text C40 is a network")

@@ -79,8 +79,10 @@ class ChangeReport:
 
 def _entry(owner: str, old, new) -> EntryChanges | None:
     current = new or old
-    if old is None or new is None:
-        kind, found = ("added", (Change("added", "", None, describe(new)),)) if new else ("removed", ())
+    if new is None:
+        kind, found = "removed", (Change("removed", owner, describe(old), None),)
+    elif old is None:
+        kind, found = "added", (Change("added", owner, None, describe(new)),)
     else:
         kind, found = "changed", tuple(changes(old, new))
     if not found and kind == "changed":
