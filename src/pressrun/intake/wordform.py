@@ -17,7 +17,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from .forms import Cell, Form, Returned
 
-KEY_WIDTH, ABOUT_WIDTH, VALUE_WIDTH = Cm(4.2), Cm(3.8), Cm(9)
+KEY_WIDTH, ABOUT_WIDTH, VALUE_WIDTH = Cm(5), Cm(3.6), Cm(8.4)
 GREY = RGBColor(0x66, 0x6E, 0x75)
 
 
@@ -47,7 +47,7 @@ def _table(document, header: tuple[str, str, str] | None, rows: list[tuple[str, 
         is_header = header is not None and index == 0
         for cell, width in zip(cells, (KEY_WIDTH, ABOUT_WIDTH, VALUE_WIDTH), strict=True):
             cell.width = width
-        _cell_text(cells[0], key, size=8, grey=not is_header)
+        _cell_text(cells[0], key, size=7.5, grey=not is_header)
         _cell_text(cells[1], about, size=8.5, grey=not is_header)
         _cell_text(cells[2], value, size=10)
         if is_header:
