@@ -221,7 +221,6 @@ def _value_problem(field: dataclasses.Field, kind: type, value: Any) -> tuple[st
         return "bad-number", f"[tool.pressrun].{name}: expected a whole number of at least 1"
     if kind is float and value < 0:
         return "bad-number", f"[tool.pressrun].{name}: expected a length of at least 0 mm"
-
     if name == "basename" and (problem := basename_problem(value)):
         return "bad-basename", f"[tool.pressrun].basename: {problem}"
     if name == "languages" and (bad := [item for item in value if not is_language_code(item)]):
