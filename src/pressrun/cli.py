@@ -342,7 +342,6 @@ def parser() -> argparse.ArgumentParser:
     )
     preflight.add_argument("files", type=Path, nargs="+", metavar="FILE", help="a PDF to check")
     preflight.set_defaults(run=_preflight)
-
     edition = commands.add_parser(
         "edition", help="the yearly cycle: start next year's edition, mark profiles approved by their organisations"
     )
