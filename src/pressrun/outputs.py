@@ -194,12 +194,12 @@ def make_editions(
     progress: Progress,
     allow_untranslated: bool,
 ) -> tuple[list[Problem], list[Problem], list[EditionFiles]]:
-    """The translation gaps, the release's warnings (the press's, and profiles their organisations
-    have not approved), and the files of each edition
-    in `languages` (raises ProblemsFound on gaps unless they are allowed, and on errors
-    in the press). An edition's layout jobs go to the workers as soon as its HTML is
-    rendered, and its files are made as soon as its last layout is back, while the
-    workers go on with the others."""
+    """The translation gaps, the release's warnings (the press's, and the profiles their
+    organisations have not approved), and the files of each edition in `languages`
+    (raises ProblemsFound on gaps unless they are allowed, and on errors in the press).
+    An edition's layout jobs go to the workers as soon as its HTML is rendered, and its
+    files are made as soon as its last layout is back, while the workers go on with the
+    others."""
     press, press_problems = press_of(config) if "print" in variants else (None, [])
     editions = load_editions(config, languages)
     gaps = [gap for edition in editions for gap in edition.gaps]
