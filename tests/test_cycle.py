@@ -377,3 +377,22 @@ def test_a_profile_added_or_removed_is_one_change(project):
     assert (added.owner, added.kind, [c.kind for c in added.changes]) == ("c40", "added", ["added"])
     assert (removed.owner, removed.kind, [c.kind for c in removed.changes]) == ("c40", "removed", ["removed"])
     assert str(added.changes[0]).startswith("added c40: name C40 Cities; intro text C40 is a network")
+
+
+def test_a_form_older_than_its_profile_needs_force(project):
+    assert run(project, "intake", "export", "--profile", "c40").code == 0
+    form = project / "build/forms/international-city-networks-directory-2021-c40.docx"
+    fill_docx(form, {"contacts.people[1].email": "agathe.cavicchioli@c40.org"})
+    profile = project / "content/profiles/c40.yaml"
+    profile.write_text(profile.read_text().replace("name: C40 Cities", "name: C40 Cities Climate Leadership Group"))
+    (error,) = refused(project, str(form))
+    assert error == (
+        f"{form}: content/profiles/c40.yaml changed since this form was exported (or the form was made for another "
+        "entry): export a new form, or import with --force to apply this one over those changes [changed-since]"
+    )
+    forced = run(project, "intake", "import", "--force", str(form))
+    assert forced.code == 0, forced.err
+    assert forced.out.splitlines()[1:] == [
+        "  changed name: C40 Cities [-Climate Leadership Group-]",
+        "  changed contacts.people[1].email: [-acavicchioli@c40.org-] {+agathe.cavicchioli@c40.org+}",
+    ]
