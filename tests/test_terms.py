@@ -240,7 +240,7 @@ def test_the_french_edition_follows_its_glossary_and_names_every_organisation_as
 def test_the_translate_toolkit_reads_the_french_glossary_as_pressrun_does():
     """Weblate imports TBX glossaries with the Translate Toolkit: each entry must reach it
     whole, the approved term first and the forbidden variants marked deprecated."""
-    ours = read_glossary(FRENCH_GLOSSARY, "glossary.tbx", "en", "fr").terms
+    ours = read_glossary(FRENCH_GLOSSARY.read_bytes(), "glossary.tbx", "en", "fr").terms
     store = tbxfile.parsefile(str(FRENCH_GLOSSARY))
     store.settargetlanguage("fr")
     theirs = []

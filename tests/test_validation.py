@@ -74,7 +74,8 @@ BROKEN_FILES = {
             - url: www.alpha.example.org
         """,
         "content/profiles/alpha.yaml:5:12: profile.contacts.websites[1].url: 'www.alpha.example.org' "
-        "is not a well-formed web address (expected http:// or https:// and a host name) [bad-url]",
+        "is not a well-formed web address (expected http:// or https:// and a host name; spaces, quotes, brackets "
+        "and letters beyond ASCII percent-encoded) [bad-url]",
     ),
     "unknown country code": (
         "content/profiles/beta.yaml",

@@ -11,6 +11,7 @@ stay in place.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -19,12 +20,13 @@ from typing import TYPE_CHECKING
 
 from .config import Config
 from .errors import Level, Problem, ProblemsFound
-from .files import write_atomically
+from .files import exclusive, write_together
 from .incremental import edition_digest, recorded, state_path, up_to_date
+from .pdf.fonts import confine_fonts
 from .pdf.workers import workers
 
 if TYPE_CHECKING:  # the type only: a build with nothing to do loads no rendering stage
-    from .outputs import Progress
+    from .outputs import EditionFiles, Progress
 
 
 @dataclass(frozen=True)
@@ -54,16 +56,27 @@ def build(
     raise ProblemsFound, writing nothing, on errors. Untranslated or fuzzy messages are
     errors unless `allow_untranslated`: then the source text stands in, marked with its
     language, and each gap is a warning. `progress(language, stage, completed, total)`
-    hears how it goes."""
+    hears how it goes. The output folder is held for the whole build; what an
+    interrupted build left there is finished or removed first."""
+    with exclusive(config.folder("output")):
+        return _build(config, strict, allow_untranslated, variants, jobs, force, progress)
+
+
+def _build(config, strict, allow_untranslated, variants, jobs, force, progress) -> BuildResult:
     report = progress or (lambda *_: None)
     chosen = tuple(variants or config.pdf_variants) if "pdf" in config.formats else ()
     options = {"variants": chosen, "allow_untranslated": allow_untranslated, "formats": config.formats}
     state = recorded(config)
     digests = {language: edition_digest(config, language, options) for language in config.languages}
-    stale = [lang for lang in config.languages if force or not up_to_date(config, lang, digests[lang], state)]
+    stale = [
+        language
+        for language in config.languages
+        if force or not up_to_date(config, language, digests[language], state, config.output_paths(language, chosen))
+    ]
     fresh = tuple(language for language in config.languages if language not in stale)
     if not stale:
         return BuildResult((), (), fresh)
+    confine_fonts(config.cache)  # before the workers are forked: they inherit it
     with workers(jobs, _layouts_ahead(config, len(stale))) as pool:
         # The stages that load the rendering stack, imported only once something is stale.
         from .outputs import make_editions
@@ -72,19 +85,24 @@ def build(
     level = Level.WARNING if allow_untranslated else Level.ERROR
     problems = [dataclasses.replace(gap, level=level) for gap in gaps] + press_warnings
     problems += [problem for output in outputs for problem in output.problems]
-    if any(p.level is Level.ERROR or strict for p in problems):
+    if any(p.level is Level.ERROR or (strict and p.level is Level.WARNING) for p in problems):
         raise ProblemsFound(problems)
-    built = []
+    _write(config, outputs, state, digests)
+    built = tuple(BuiltFile(target, count) for output in outputs for target, _, count in output.files)
+    return BuildResult(built, tuple(problems), fresh)
+
+
+def _write(config: Config, outputs: list[EditionFiles], state: dict, digests: dict[str, str]) -> None:
+    """Every file of the build and the record of what each edition was made from, put in
+    place together: a build that cannot write them all writes none."""
     for output in outputs:
-        for target, data, count in output.files:
-            write_atomically(target, data)
-            built.append(BuiltFile(target, count))
         state[output.language] = {
             "digest": digests[output.language],
-            "outputs": [config.shown(target) for target, _, _ in output.files],
+            "outputs": {config.shown(target): hashlib.sha256(data).hexdigest() for target, data, _ in output.files},
         }
-    write_atomically(state_path(config), json.dumps(state, indent=2, sort_keys=True).encode("utf-8"))
-    return BuildResult(tuple(built), tuple(problems), fresh)
+    record = json.dumps(state, indent=2, sort_keys=True).encode("utf-8")
+    files = [(target, data) for output in outputs for target, data, _ in output.files]
+    write_together(config.folder("output"), [*files, (state_path(config), record)])
 
 
 def _layouts_ahead(config: Config, editions: int) -> int:

@@ -3,7 +3,9 @@
 Every key is declared once, as a field of `Config` with `setting(default, doc)`: that one
 declaration gives its type, its default, its validation and its line in the README's
 configuration reference. Mistakes are reported as `pyproject.toml:line:col: message`.
-Config also knows the project's folders and the paths of every output.
+Config also knows the project's folders (as `files.Folder`s, the boundary every read and
+write goes through) and the paths of every output. The settings that become paths are
+folder and file names inside the project, never absolute and never through `..`.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import re
 import string
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, get_type_hints
 
-from .errors import Origin, Problems
+from .errors import Origin, Problems, ProblemsFound, fail
+from .files import Folder, unusable_character
 
 CONFIG_FILE = "pyproject.toml"
 PDF_VARIANT_NAMES = ("screen", "print")
@@ -29,6 +32,8 @@ FORMS_FOLDER = "forms"
 # The fields a basename may name, filled from `content/publication.yaml`.
 BASENAME_FIELDS = ("year",)
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
+# The settings that name a folder of the project; the outputs' folder must be apart from the others.
+FOLDER_SETTINGS = ("content", "layouts", "locales", "output")
 
 
 def is_language_code(value: str) -> bool:
@@ -141,6 +146,11 @@ class Config:
     def proof_dir(self) -> Path:
         return self.output_dir / PROOF_FOLDER
 
+    def folder(self, name: str) -> Folder:
+        """The folder a setting names (`content`, `layouts`, `locales`, `output`), or the
+        project folder itself (`project`), as the boundary its files are read through."""
+        return Folder(self.root if name == "project" else self.root / getattr(self, name), self.root)
+
     def shown(self, path: Path) -> str:
         """`path` as the user sees it: relative to the project, with forward slashes."""
         return path.relative_to(self.root).as_posix()
@@ -160,6 +170,19 @@ class Config:
 
     def epub_path(self, language: str, year: int) -> Path:
         return self.output_dir / language / f"{self.output_name(year)}.epub"
+
+    def output_paths(self, language: str, variants: tuple[str, ...], year: int) -> list[Path]:
+        """The files a build writes for `language`: the chosen PDF variants (print first,
+        the layout the screen one is cut from), then the EPUB."""
+        chosen = [variant for variant in ("print", "screen") if variant in variants and "pdf" in self.formats]
+        epub = [self.epub_path(language, year)] if "epub" in self.formats else []
+        return [self.pdf_path(language, variant, year) for variant in chosen] + epub
+
+    @property
+    def cache(self) -> Folder:
+        """Where builds and proofs keep what they can reuse (fontconfig's cache), in folders
+        named after what they hold."""
+        return Folder(self.output_dir / ".pressrun-cache", self.root)
 
     def proof_path(self, language: str, year: int, profile_id: str | None = None) -> Path:
         """A language's proof of the whole edition, or of one profile (for its approval)."""
@@ -188,13 +211,13 @@ def _as_toml(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _key_origin(text: str, key: str, shown: str) -> Origin:
-    """Where `key` is set inside the `[tool.pressrun]` table (tomllib keeps no positions)."""
-    in_table = False
+def _key_origin(text: str, key: str, shown: str, table: str | None = "[tool.pressrun]") -> Origin:
+    """Where `key` is set inside `table` (None: before any table) (tomllib keeps no positions)."""
+    in_table = table is None
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if stripped.startswith("["):
-            in_table = stripped == "[tool.pressrun]"
+            in_table = stripped == table
             continue
         match = re.match(rf"(\s*){re.escape(key)}\s*=", line)
         if in_table and match:
@@ -223,6 +246,12 @@ def _value_problem(field: dataclasses.Field, kind: type, value: Any) -> tuple[st
         return "bad-number", f"[tool.pressrun].{name}: expected a length of at least 0 mm"
     if name == "basename" and (problem := basename_problem(value)):
         return "bad-basename", f"[tool.pressrun].basename: {problem}"
+    if name in FOLDER_SETTINGS and not _is_folder_name(value):
+        return (
+            "bad-path",
+            f"[tool.pressrun].{name}: {value!r} is not a folder inside the project: give a relative path such as "
+            f"{field.default!r}, without '..'",
+        )
     if name == "languages" and (bad := [item for item in value if not is_language_code(item)]):
         return (
             "bad-language",
@@ -249,26 +278,69 @@ def basename_problem(pattern: str) -> str | None:
     return None
 
 
+def _is_folder_name(value: str) -> bool:
+    path = PurePosixPath(value)
+    return (
+        unusable_character(value, allowed="") is None
+        and "\\" not in value
+        and not path.is_absolute()
+        and ".." not in path.parts
+        and path.parts not in ((), (".",))
+    )
+
+
+def read_pyproject(root: Path) -> tuple[str, dict[str, Any]]:
+    """The text of `root/pyproject.toml` and its tables; raise ProblemsFound when it is
+    missing, unreadable, not TOML, or its `[tool]` or `[tool.pressrun]` is not a table."""
+    path = root / CONFIG_FILE
+    if not (path.exists() or path.is_symlink()):
+        raise fail(
+            Origin(CONFIG_FILE), "missing-file", "no pyproject.toml: run pressrun in a project folder or pass --project"
+        )
+    text = Folder(root, root).read_text(path)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line, col = (getattr(error, "lineno", 1), getattr(error, "colno", 1))
+        message = f"TOML syntax error: {getattr(error, 'msg', error)}"
+        raise fail(Origin(CONFIG_FILE, line, col), "toml-syntax", message) from error
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise fail(_key_origin(text, "tool", CONFIG_FILE, None), "wrong-type", "tool: expected a table, [tool]")
+    if not isinstance(tool.get("pressrun", {}), dict):
+        origin = _key_origin(text, "pressrun", CONFIG_FILE, "[tool]")
+        raise fail(origin, "wrong-type", "tool.pressrun: expected the table [tool.pressrun] of pressrun's settings")
+    return text, document
+
+
+def _folders_apart(config: Config, text: str, problems: Problems) -> None:
+    """The outputs' folder holds no source folder and lies in none; the content folder exists."""
+    output = PurePosixPath(config.output)
+    for name in FOLDER_SETTINGS[:-1]:
+        source = PurePosixPath(getattr(config, name))
+        if output == source or output in source.parents or source in output.parents:
+            problems.error(
+                _key_origin(text, "output", CONFIG_FILE),
+                "bad-path",
+                f"[tool.pressrun].output: {config.output!r} overlaps the {name} folder {source.as_posix()!r}: "
+                "outputs are written apart from their sources",
+            )
+    try:
+        config.folder("content").inside(config.content_dir)
+    except ProblemsFound as error:
+        problems.extend(error.problems)
+        return
+    if not config.content_dir.is_dir():
+        problems.error(
+            _key_origin(text, "content", CONFIG_FILE), "missing-folder", f"folder {config.content!r} does not exist"
+        )
+
+
 def load_config(root: Path) -> Config:
     """Read `root/pyproject.toml`; raise ProblemsFound for every mistake in `[tool.pressrun]`."""
     problems = Problems()
-    path = root / CONFIG_FILE
-    if not path.is_file():
-        problems.error(
-            Origin(CONFIG_FILE), "missing-file", "no pyproject.toml: run pressrun in a project folder or pass --project"
-        )
-        problems.raise_if_errors()
-    text = path.read_text(encoding="utf-8")
-    try:
-        table = tomllib.loads(text).get("tool", {}).get("pressrun", {})
-    except tomllib.TOMLDecodeError as error:
-        line, col = (getattr(error, "lineno", 1), getattr(error, "colno", 1))
-        problems.error(
-            Origin(CONFIG_FILE, line, col),
-            "toml-syntax",
-            f"TOML syntax error: {error.msg if hasattr(error, 'msg') else error}",
-        )
-        problems.raise_if_errors()
+    text, document = read_pyproject(root)
+    table = document.get("tool", {}).get("pressrun", {})
     declared = {field.name: field for field in settings()}
     kinds = get_type_hints(Config)
     values: dict[str, Any] = {}
@@ -295,9 +367,6 @@ def load_config(root: Path) -> Config:
             f"[tool.pressrun].slug: {config.slug:g} mm leaves no room for the bleed{for_marks}: "
             f"expected at least {room:g} mm",
         )
-    if not config.content_dir.is_dir():
-        problems.error(
-            _key_origin(text, "content", CONFIG_FILE), "missing-folder", f"folder {config.content!r} does not exist"
-        )
+    _folders_apart(config, text, problems)
     problems.raise_if_errors()
     return config

@@ -4,19 +4,26 @@ One XHTML document per part opening and per profile, a navigation document (cont
 landmarks, and a page list with every page of the print edition), a typographic SVG
 cover, accessibility metadata; no fonts (reading systems use their own). The zip is made
 the same way every time: `mimetype` first and stored, fixed order, dates and attributes.
+Every file is read through the layouts folder's boundary, and every document is parsed
+before it is packed: a document that is not well-formed XML, or that refers to a file
+the package lacks (a missing icon), is an error at its template, never a broken EPUB.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import posixpath
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from xml.etree import ElementTree
 
 from jinja2 import Environment
 
+from .errors import Origin, Problems
+from .files import Folder
 from .i18n import Edition
 from .render import environment, render
 
@@ -29,6 +36,8 @@ class Item:
     href: str
     media_type: str
     properties: str = ""
+    # The layouts' file it is made from, for problems.
+    template: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,8 @@ def _documents(edition: Edition, page_breaks: PageBreaks, document) -> list[tupl
     needs every other document's markers, so it is rendered last."""
     publication = edition.publication
     title = f"{publication.title} {publication.year}"
-    cover, front = Item("cover", "cover.xhtml", XHTML), Item("front", "front.xhtml", XHTML)
+    cover = Item("cover", "cover.xhtml", XHTML, template="epub/cover.xhtml.j2")
+    front = Item("front", "front.xhtml", XHTML, template="epub/front.xhtml.j2")
     made = [
         (cover, document(cover, "cover.xhtml.j2", title)),
         (front, document(front, "front.xhtml.j2", str(publication.preface_title))),
@@ -106,28 +116,61 @@ def _documents(edition: Edition, page_breaks: PageBreaks, document) -> list[tupl
         body.append((part.anchor, "part.xhtml.j2", str(part.title), {"part": part}))
         body += [(p.anchor, "profile.xhtml.j2", str(p.name), {"profile": p}) for p in part.profiles]
     for index, (anchor, template, doc_title, context) in enumerate(body):
-        item = Item(anchor, f"{anchor}.xhtml", XHTML)
+        item = Item(anchor, f"{anchor}.xhtml", XHTML, template=f"epub/{template}")
         made.append((item, document(item, template, doc_title, closing=index == len(body) - 1, **context)))
-    navigation = Item("nav", "nav.xhtml", XHTML, "nav")
+    navigation = Item("nav", "nav.xhtml", XHTML, "nav", "epub/nav.xhtml.j2")
     made.insert(2, (navigation, document(navigation, "nav.xhtml.j2", title, page_list=page_breaks.placed)))
     return made
 
 
-def _resources(edition: Edition, layouts: Path, env: Environment) -> list[tuple[Item, bytes]]:
+def _resources(edition: Edition, layouts: Folder, env: Environment) -> list[tuple[Item, bytes]]:
     """The stylesheet, the SVG cover and the contact icons."""
     cover = render(edition, layouts, "epub/cover.svg.j2", env).lstrip().encode("utf-8")
-    return [
-        (Item("style", "style.css", "text/css"), (layouts / "epub" / "style.css").read_bytes()),
-        (Item("cover-image", "images/cover.svg", "image/svg+xml", "cover-image"), cover),
-        *(
-            (Item(f"icon-{icon.stem}", f"icons/{icon.name}", "image/svg+xml"), icon.read_bytes())
-            for icon in sorted((layouts / "icons").glob("*.svg"))
-        ),
+    style = layouts.read_bytes(layouts.path / "epub" / "style.css")
+    resources = [
+        (Item("style", "style.css", "text/css", template="epub/style.css"), style),
+        (Item("cover-image", "images/cover.svg", "image/svg+xml", "cover-image", "epub/cover.svg.j2"), cover),
     ]
+    icons = layouts.path / "icons"
+    for icon in layouts.files(icons, recursive=False) if icons.is_dir() else []:
+        if icon.suffix == ".svg" and _ID.fullmatch(icon.stem):
+            item = Item(f"icon-{icon.stem}", f"icons/{icon.name}", "image/svg+xml", template=f"icons/{icon.name}")
+            resources.append((item, layouts.read_bytes(icon)))
+    return resources
+
+
+# What a file name of the package may be: the icons' names become ids and hrefs.
+_ID = re.compile(r"[A-Za-z][\w.-]*")
+_LINKS = ("{http://www.w3.org/1999/xhtml}img", "src"), ("{http://www.w3.org/1999/xhtml}link", "href")
+
+
+def _checked(entries: list[tuple[str, bytes, str]], layouts: Folder) -> None:
+    """Raise ProblemsFound, at the template, for every document that is not well-formed
+    XML and every image or stylesheet a document uses that the package does not hold."""
+    names = {name for name, _, _ in entries}
+    problems = Problems()
+    for name, data, template in entries:
+        if not name.endswith((".xhtml", ".opf", ".svg", ".xml")):
+            continue
+        origin = Origin(layouts.shown(layouts.path / template))
+        try:
+            root = ElementTree.fromstring(data)
+        except ElementTree.ParseError as error:
+            line, col = error.position
+            problems.error(
+                origin, "epub", f"{name} is not well-formed XML (its line {line}, column {col + 1}): {error}"
+            )
+            continue
+        for tag, attribute in _LINKS:
+            for element in root.iter(tag):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(name), element.get(attribute, "")))
+                if target not in names:
+                    problems.error(origin, "epub", f"{name} uses {element.get(attribute)!r}, which the layouts lack")
+    problems.raise_if_errors()
 
 
 def epub_files(
-    edition: Edition, layouts: Path, print_edition: PrintEdition, env: Environment | None = None
+    edition: Edition, layouts: Folder, print_edition: PrintEdition, env: Environment | None = None
 ) -> tuple[list[tuple[Item, bytes]], list[tuple[Item, bytes]]]:
     """The EPUB's content documents, in reading order, and its resources (stylesheet,
     cover image, icons), each with its manifest item."""
@@ -153,7 +196,7 @@ def epub_files(
 
 def make_epub(
     edition: Edition,
-    layouts: Path,
+    layouts: Folder,
     print_edition: PrintEdition,
     modified: datetime.datetime,
     basename: str,
@@ -178,10 +221,14 @@ def make_epub(
         print_file=print_edition.file_name,
         certifier=certifier,
     )
-    container = (layouts / "epub" / "container.xml").read_bytes()
-    entries = [("META-INF/container.xml", container), (f"{EPUB_DIR}/package.opf", package.lstrip().encode("utf-8"))]
-    entries += [(f"{EPUB_DIR}/{item.href}", data) for item, data in documents + resources]
-    return EpubResult(zip_package(entries, modified), len(documents))
+    container = layouts.read_bytes(layouts.path / "epub" / "container.xml")
+    entries = [
+        ("META-INF/container.xml", container, "epub/container.xml"),
+        (f"{EPUB_DIR}/package.opf", package.lstrip().encode("utf-8"), "epub/package.opf.j2"),
+    ]
+    entries += [(f"{EPUB_DIR}/{item.href}", data, item.template) for item, data in documents + resources]
+    _checked(entries, layouts)
+    return EpubResult(zip_package([(name, data) for name, data, _ in entries], modified), len(documents))
 
 
 def zip_package(entries: list[tuple[str, bytes]], when: datetime.datetime) -> bytes:

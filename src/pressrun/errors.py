@@ -11,9 +11,25 @@ the only place that turns them into exit codes.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+
+# Characters a terminal would act on or hide rather than show: controls (escape
+# sequences start with one), formatting marks (bidirectional overrides), surrogates,
+# private-use and unassigned code points, line and paragraph separators.
+_UNSHOWN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal would act on or hide written as an escape
+    (`\\x1b`, `\\u202e`), so that a file name or a message cannot rewrite the screen."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        char if unicodedata.category(char) not in _UNSHOWN_CATEGORIES else ascii(char)[1:-1] for char in text
+    )
 
 
 class Level(Enum):
@@ -59,7 +75,7 @@ class Problem:
     page: int | None = None
 
     def where(self) -> str:
-        places = [str(self.origin), f"page {self.page}" if self.page else ""]
+        places = [printable(str(self.origin)), f"page {self.page}" if self.page else ""]
         return ", ".join(place for place in places if place)
 
     @property
@@ -69,7 +85,7 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "" if self.level is Level.ERROR else f"{self.level.value}: "
-        return f"{self.where()}: {prefix}{self.message} [{self.code}]"
+        return f"{self.where()}: {prefix}{printable(self.message)} [{self.code}]"
 
 
 class PressrunError(Exception):

@@ -13,11 +13,14 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import sys
-from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .config import CONFIG_FILE, Config
+from .errors import ProblemsFound
+from .files import Folder
 
 STATE_FILE = ".pressrun-digests.json"
 # Distributions whose version changes what a build writes.
@@ -36,15 +39,12 @@ STACK = (
     "pillow",
     "tinycss2",
 )
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def _files(folder: Path) -> Iterable[Path]:
-    return sorted(path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
-
-
-def _add_tree(digest, root: Path, folder: Path) -> None:
-    for path in _files(folder):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+def _add_tree(digest, folder: Folder, under: Path | None = None) -> None:
+    for path in folder.files(under):
+        digest.update(os.fsencode(folder.shown(path)) + b"\0" + folder.read_bytes(path) + b"\0")
 
 
 def _toolkit(digest) -> None:
@@ -61,16 +61,17 @@ def _toolkit(digest) -> None:
 
 
 def edition_digest(config: Config, language: str, options: dict) -> str:
-    """The digest of everything the `language` edition is made from."""
+    """The digest of everything the `language` edition is made from (read through the
+    project's folders: a file reached through a link out of them is an error here too)."""
     digest = hashlib.sha256()
-    _add_tree(digest, config.root, config.content_dir)
-    _add_tree(digest, config.root, config.layouts_dir)
+    _add_tree(digest, config.folder("content"))
+    _add_tree(digest, config.folder("layouts"))
     # The catalogs only: the glossary beside them (locales/<language>/glossary.tbx) is
     # read by proofs, never by a build.
     catalogs = config.locales_dir / language / "LC_MESSAGES"
     if catalogs.is_dir():
-        _add_tree(digest, config.root, catalogs)
-    digest.update((config.root / CONFIG_FILE).read_bytes())
+        _add_tree(digest, config.folder("locales"), catalogs)
+    digest.update(config.folder("project").read_bytes(config.root / CONFIG_FILE))
     _toolkit(digest)
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     digest.update(json.dumps(options, sort_keys=True).encode())
@@ -81,17 +82,43 @@ def state_path(config: Config) -> Path:
     return config.output_dir / STATE_FILE
 
 
-def recorded(config: Config) -> dict[str, dict]:
-    """What the last build recorded: per language, its digest and the outputs it wrote."""
-    path = state_path(config)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def up_to_date(config: Config, language: str, digest: str, state: dict[str, dict]) -> bool:
-    entry = state.get(language)
-    return (
-        bool(entry) and entry["digest"] == digest and all((config.root / path).is_file() for path in entry["outputs"])
+def _is_state(state: Any) -> bool:
+    """Whether `state` has the shape a build records: {language: {"digest": hex,
+    "outputs": {path: sha256}}}."""
+    return isinstance(state, dict) and all(
+        isinstance(language, str)
+        and isinstance(entry, dict)
+        and isinstance(entry.get("digest"), str)
+        and isinstance(entry.get("outputs"), dict)
+        and all(isinstance(path, str) and _SHA256.fullmatch(str(sha)) for path, sha in entry["outputs"].items())
+        for language, entry in state.items()
     )
+
+
+def recorded(config: Config) -> dict[str, dict]:
+    """What the last build recorded: per language, its digest and the sha256 of each
+    output it wrote. A missing, unreadable or malformed record is no record: every
+    edition is built again."""
+    try:
+        state = json.loads(config.folder("output").read_text(state_path(config)))
+    except (ProblemsFound, ValueError):
+        return {}
+    return state if _is_state(state) else {}
+
+
+def output_digest(folder: Folder, path: Path) -> str | None:
+    """The sha256 of an output as it is now, or None when it is missing or not a file of `folder`."""
+    try:
+        return folder.sha256(path)
+    except ProblemsFound:
+        return None
+
+
+def up_to_date(config: Config, language: str, digest: str, state: dict[str, dict], outputs: list[Path]) -> bool:
+    """Whether the edition's inputs are those recorded and each of its `outputs` is the
+    file the last build wrote (a file changed, truncated or removed since is built again)."""
+    entry = state.get(language)
+    if not entry or entry["digest"] != digest or set(entry["outputs"]) != {config.shown(p) for p in outputs}:
+        return False
+    folder = config.folder("output")
+    return all(output_digest(folder, path) == entry["outputs"][config.shown(path)] for path in outputs)

@@ -61,12 +61,13 @@ def press_of(config: Config) -> tuple[Press, list[Problem]]:
     shown = config.shown(config.layouts_dir / PRINT_STYLESHEET)
     setup = PressSetup(config.bleed, config.slug, config.crop_marks, config.output_condition)
     problems = Problems()
+    layouts = config.folder("layouts")
     try:
-        palette = read_palette(config.layouts_dir)
-    except ValueError as error:
-        problems.error(Origin(shown), "print-profile", f"{error}: put the press profile in the layouts folder")
+        palette = read_palette(layouts)
+    except ProblemsFound as error:
+        problems.extend(error.problems)
         return Press(Palette({}, {}), setup), problems.items
-    if palette.profile is None or not palette.profile.is_file():
+    if palette.profile is None or palette.profile_data is None:
         what = (
             "names no colour profile" if palette.profile is None else f"names {palette.profile.name}, which is missing"
         )
@@ -75,7 +76,7 @@ def press_of(config: Config) -> tuple[Press, list[Problem]]:
             "print-profile",
             f"{what}: the print PDF needs `@color-profile device-cmyk {{ src: url(…) }}`",
         )
-    elif profile_channels(palette.profile.read_bytes()) != 4:
+    elif profile_channels(palette.profile_data) != 4:
         problems.error(Origin(shown), "print-profile", f"{palette.profile.name} is not a CMYK press profile")
     for item in palette.ignored:
         message = f"{item.what} is not read: print.css holds the press profile and the colours' CMYK builds only"
@@ -95,7 +96,7 @@ class EditionOutputs:
         self.press = press
         self.language = edition.language
         self.progress = progress
-        self.environment = environment(config.layouts_dir, edition)
+        self.environment = environment(config.folder("layouts"), edition)
         self.built = build_date(edition.publication.event.date)
         self.year = edition.publication.year
         progress(self.language, "rendering HTML")
@@ -103,7 +104,7 @@ class EditionOutputs:
             plan(edition.parts, config.chunk_profiles),
             contents_anchors(edition.parts),
             self._html,
-            config.layouts_dir,
+            config.folder("layouts"),
             Origin(config.shown(config.pdf_path(self.language, LAYOUT_VARIANT, self.year))),
             lambda stage, completed=0, total=0: progress(self.language, stage, completed, total),
             bleed=config.bleed,
@@ -112,7 +113,7 @@ class EditionOutputs:
     def _html(self, book: BookSlice) -> str:
         return pdf_html(
             self.edition,
-            self.config.layouts_dir,
+            self.config.folder("layouts"),
             variant=LAYOUT_VARIANT,
             created=self.built,
             book=book,
@@ -174,7 +175,7 @@ class EditionOutputs:
             print_edition = PrintEdition(paging.anchors(), pages, config.pdf_path(language, "print", year).name)
             epub = make_epub(
                 self.edition,
-                config.layouts_dir,
+                config.folder("layouts"),
                 print_edition,
                 self.built,
                 config.output_name(year),

@@ -5,23 +5,41 @@ The environment escapes everything (autoescape on), fails on undefined names
 designer owns the look in `layouts/` and the translator the labels in `locales/`. Text
 shown in the source language because its translation is missing is marked here, and
 only here, with its language. What a PDF layout holds (`book`) is data the caller gives.
+
+Templates are read through the layouts folder's boundary (`files.Folder`). Wherever a
+template puts a value where only text may stand (an attribute value, the inside of
+`<title>`, SVG `<text>` or the EPUB's metadata), the value is filtered to escaped text
+before it is written, whatever it is: a value can never open markup there, whichever
+template line puts it there.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, pass_context
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    pass_context,
+)
+from jinja2.ext import Extension
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from .content import inline
 from .content.model import BulletList, LeadList, Paragraph, Profile, PullQuote, Quote, Timeline
 from .errors import Level, Origin, Problem, ProblemsFound
-from .i18n import Edition
+from .files import Folder
+from .i18n import Edition, label_key
 
 PDF_TEMPLATE = "pdf/publication.html.j2"
 
@@ -69,63 +87,190 @@ def _mark_fallback(text: Any, html: Markup) -> Markup:
 
 
 def _gettext(edition: Edition):
-    """The layouts' `_()`: a label in the edition's language and typography, or, where its
-    translation is missing, the source text marked with its language."""
+    """The layouts' `_()` and `pgettext()`: a label in the edition's language and
+    typography, or, where its translation is missing, the source text marked with its
+    language."""
 
-    def gettext(msgid: str) -> Markup:
-        translation = edition.labels.get(msgid) if edition.translated else msgid
+    def pgettext(context: str | None, msgid: str) -> Markup:
+        key = label_key(context, msgid)
+        translation = edition.labels.get(key) if edition.translated else msgid
         if translation is None:
             return _untranslated(edition.source_language, escape(msgid))
         return escape(edition.typography(translation))
 
-    return gettext
+    return (lambda msgid: pgettext(None, msgid)), pgettext
 
 
 def _plain_filter(text: str) -> str:
     return inline.plain(str(text))
 
 
-def environment(layouts: Path, edition: Edition | None = None) -> Environment:
+class _Layouts(BaseLoader):
+    """Templates read through the layouts folder's boundary: a template (or an import)
+    that leads out of the folder is refused, with a located error."""
+
+    def __init__(self, folder: Folder):
+        self.folder = folder
+
+    def get_source(self, environment: Environment, template: str):
+        path = self.folder.path.joinpath(*split_template_path(template))
+        if not (path.exists() or path.is_symlink()):
+            raise TemplateNotFound(template)
+        return self.folder.read_text(path), str(path), lambda: True
+
+
+def environment(layouts: Folder, edition: Edition | None = None) -> Environment:
     """The Jinja2 environment of `layouts`: for an edition's documents (its labels,
     typography and filters), or, without one, for reports about the editions."""
-    if edition is None:
-        return Environment(
-            loader=FileSystemLoader(str(layouts)),
-            autoescape=True,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+    typography = edition.typography if edition else str
 
     def finalize(value: Any) -> Any:
         # Every {{ value }} that is not already HTML is set in the edition's typography.
         if isinstance(value, str) and not isinstance(value, Markup):
-            return _mark_fallback(value, escape(edition.typography(value)))
+            return _mark_fallback(value, escape(typography(value)))
         return value
 
+    def as_text(value: Any) -> Markup:
+        # Markup keeps its text only; anything else is set as text in the edition's typography.
+        return escape(value.striptags() if isinstance(value, Markup) else typography(str(value)))
+
     env = Environment(
-        loader=FileSystemLoader(str(layouts)),
+        loader=_Layouts(layouts),
         autoescape=True,
         undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
+        extensions=["jinja2.ext.i18n", TextContexts],
         trim_blocks=True,
         lstrip_blocks=True,
-        keep_trailing_newline=True,
+        keep_trailing_newline=edition is not None,
         finalize=finalize,
     )
-    gettext = _gettext(edition)
-    env.install_gettext_callables(
-        gettext=gettext,
-        ngettext=lambda singular, plural, n: gettext(singular if n == 1 else plural),
-        newstyle=True,
-    )
-    env.filters["inline"] = _inline_filter
-    env.filters["plain"] = _plain_filter
-    env.globals["block_kind"] = block_kind
+    env.filters["text"] = as_text
+    if edition is not None:
+        gettext, pgettext = _gettext(edition)
+        env.install_gettext_callables(
+            gettext=gettext,
+            ngettext=lambda singular, plural, n: gettext(singular if n == 1 else plural),
+            pgettext=pgettext,
+            newstyle=True,
+        )
+        env.filters["inline"] = _inline_filter
+        env.filters["plain"] = _plain_filter
+        env.globals["block_kind"] = block_kind
     return env
 
 
-def render(edition: Edition, layouts: Path, template: str, env: Environment | None = None, **extra: Any) -> str:
+# --- values where only text may stand -----------------------------------------------------
+
+# Elements whose content is text, never markup: titles, SVG text, and (`meta`, `dc:…`)
+# the EPUB package's metadata; style sheets and scripts are raw text.
+_TEXT_ONLY_ELEMENTS = re.compile(r"(?i)title|text|tspan|desc|meta|dc:[\w-]+|style|script")
+_RAW_ELEMENTS = ("style", "script")
+_JINJA_OPENERS = re.compile(r"\{\{|\{%|\{#")
+_JINJA_CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+
+
+class _MarkupPosition:
+    """Where the markup of a template's text has got to, enough to tell a quoted
+    attribute value or the text of a text-only element from element content."""
+
+    def __init__(self) -> None:
+        self.state = "content"  # content, tag, "…", '…', comment, declaration, raw
+        self.tag = ""  # the name of the tag being read ("/title" for a closing one)
+        self.naming = False
+        self.text_only_content = False
+
+    @property
+    def text_only(self) -> bool:
+        return self.state in ('"', "'", "raw") or (self.state == "content" and self.text_only_content)
+
+    def feed(self, text: str) -> None:
+        index = 0
+        while index < len(text):
+            index = self._step(text, index)
+
+    def _step(self, text: str, index: int) -> int:
+        char, state = text[index], self.state
+        if state == "content" and char == "<":
+            self.text_only_content = False
+            if text.startswith("<!--", index):
+                self.state = "comment"
+            else:
+                self.state = "declaration" if text[index + 1 : index + 2] in "!?" else "tag"
+                self.tag, self.naming = "", True
+        elif state == "tag":
+            self._in_tag(char, text[index - 1])
+        elif state in "\"'" and char == state:
+            self.state = "tag"
+        elif (state == "comment" and text.startswith("-->", index)) or (state == "declaration" and char == ">"):
+            self.state = "content"
+        elif state == "raw" and text.startswith(f"</{self.tag}", index):
+            self.state, self.tag, self.naming = "tag", "/", False
+        return index + 1
+
+    def _in_tag(self, char: str, previous: str) -> None:
+        if char in "\"'":
+            self.state = char
+        elif char == ">":
+            opening = not self.tag.startswith("/") and previous != "/"
+            raw = opening and self.tag.lower() in _RAW_ELEMENTS
+            self.state = "raw" if raw else "content"
+            self.text_only_content = opening and bool(_TEXT_ONLY_ELEMENTS.fullmatch(self.tag))
+        elif self.naming and (char.isspace() or (char == "/" and self.tag)):
+            self.naming = False
+        elif self.naming:
+            self.tag += char
+
+
+def _end_of_tag(source: str, start: int) -> int:
+    """Where the Jinja tag opening at `start` ends (its string literals skipped)."""
+    opener = source[start : start + 2]
+    closer, index = _JINJA_CLOSERS[opener], start + 2
+    while index < len(source):
+        if opener != "{#" and source[index] in "\"'":
+            quote, index = source[index], index + 1
+            while index < len(source) and source[index] != quote:
+                index += 2 if source[index] == "\\" else 1
+        elif source.startswith(closer, index):
+            return index + 2
+        index += 1
+    return len(source)
+
+
+def _as_text_expression(tag: str) -> str:
+    """`{{ expression }}` rewritten to `{{ (expression) | text }}`, keeping its whitespace control."""
+    match = re.fullmatch(r"\{\{([-+]?)(.*?)([-+]?)\}\}", tag, re.DOTALL)
+    if not match or not match.group(2).strip():
+        return tag
+    before, expression, after = match.groups()
+    return f"{{{{{before} ({expression.strip()}) | text {after}}}}}"
+
+
+def filter_text_contexts(source: str) -> str:
+    """The template `source` with every `{{ … }}` that stands where only text may
+    filtered through `text` (see TextContexts)."""
+    position, written, index = _MarkupPosition(), [], 0
+    while (match := _JINJA_OPENERS.search(source, index)) is not None:
+        position.feed(source[index : match.start()])
+        end = _end_of_tag(source, match.start())
+        tag = source[match.start() : end]
+        written += [source[index : match.start()], _as_text_expression(tag) if position.text_only else tag]
+        index = end
+    return "".join(written) + source[index:]
+
+
+class TextContexts(Extension):
+    """Every `{{ … }}` in a quoted attribute value, or in the text of an element that
+    holds only text (`<title>`, SVG `<text>`, the EPUB's `<dc:title>` and `<meta>`),
+    goes through the `text` filter: markup is reduced to its text, and the text escaped.
+    So no value (a label that fell back to its source text with a `<span lang>`, a macro's
+    markup, a quote in a web address) can break out of an attribute or put markup where
+    only text may be."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return filter_text_contexts(source)
+
+
+def render(edition: Edition, layouts: Folder, template: str, env: Environment | None = None, **extra: Any) -> str:
     """The HTML of `template` (relative to `layouts`) for `edition`; a mistake in a
     template is raised as ProblemsFound at its `path:line`. Pass the `env` of an earlier
     call to render several documents of one edition without compiling templates again."""
@@ -134,7 +279,7 @@ def render(edition: Edition, layouts: Path, template: str, env: Environment | No
 
 def pdf_html(
     edition: Edition,
-    layouts: Path,
+    layouts: Folder,
     *,
     variant: str,
     created: datetime.datetime,
@@ -163,7 +308,7 @@ def context(edition: Edition) -> dict[str, Any]:
     return {"edition": edition, "publication": edition.publication, "parts": edition.parts, "lang": edition.language}
 
 
-def render_template(env: Environment, layouts: Path, template: str, **values: Any) -> str:
+def render_template(env: Environment, layouts: Folder, template: str, **values: Any) -> str:
     """`template` rendered with `values`; a mistake in it raised as ProblemsFound at its `path:line`."""
     try:
         return env.get_template(template).render(**values)
@@ -171,12 +316,14 @@ def render_template(env: Environment, layouts: Path, template: str, **values: An
         raise ProblemsFound([template_problem(error, layouts, template)]) from error
 
 
-def template_problem(error: TemplateError, layouts: Path, template: str) -> Problem:
+def template_problem(error: TemplateError, layouts: Folder, template: str) -> Problem:
     """Where in the layouts a template error happened: the innermost template frame."""
     if isinstance(error, TemplateSyntaxError) and error.filename:
         path, line = error.filename, error.lineno
     else:
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if str(layouts) in f.filename]
-        path, line = (frames[-1].filename, frames[-1].lineno) if frames else (str(layouts / template), 0)
-    shown = Path(path).resolve().relative_to(layouts.resolve().parent).as_posix()
-    return Problem(Level.ERROR, Origin(shown, line), "template", f"template error: {error.message or error}")
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(layouts.path))]
+        path, line = (frames[-1].filename, frames[-1].lineno) if frames else (str(layouts.path / template), 0)
+    message = error.message or str(error)
+    if isinstance(error, TemplateNotFound):
+        message = f"no template {error.name!r} in {layouts.shown(layouts.path)}/"
+    return Problem(Level.ERROR, Origin(layouts.shown(Path(path)), line), "template", f"template error: {message}")

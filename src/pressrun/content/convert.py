@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import Origin, Problems
-from .schema import TaggedUnion, Text, type_name
+from .schema import TaggedUnion, Text, text_problem, type_name
 
 
 class Invalid(Exception):
@@ -113,6 +113,9 @@ class Converter:
             text = str(node).strip()
             if not text:
                 self.fail(origin, "empty", f"{what}: must not be empty")
+            problem = text_problem(text)
+            if problem:
+                self.fail(origin, problem[0], f"{what}: {problem[1]}")
             return Text(text, origin)
         if annotation is int:
             if isinstance(node, bool) or not isinstance(node, int):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..errors import Level, Origin, Problem, Problems, fail
-from .edit import Document
+from .edit import Document, save_together
 from .load import PUBLICATION_FILE, load
 from .model import APPROVED, AWAITING, Book, Profile, Publication
 from .texts import texts
@@ -31,7 +31,7 @@ class Started:
 
 
 def _profile_document(config: Config, profile: Profile, problems: Problems) -> Document | None:
-    return Document.load(config.root / profile.origin.path, profile.origin.path, Profile, problems)
+    return Document.load(config.folder("content"), config.root / profile.origin.path, Profile, problems)
 
 
 def _mark(config: Config, book: Book, ids: list[str], status: str, today: datetime.date) -> list[Document]:
@@ -92,14 +92,12 @@ def start_edition(config: Config, year: int, date: datetime.date, today: datetim
     if date.year != year:
         raise fail(Origin(shown), "edition-date", f"the event's date {date.isoformat()} is not in {year}")
     problems = Problems()
-    publication = Document.load(publication_file, shown, Publication, problems)
+    publication = Document.load(config.folder("content"), publication_file, Publication, problems)
     problems.raise_if_errors()
     assert publication is not None
     publication.set("year", year)
     publication.set("event.date", date)
-    documents = [publication, *_mark(config, book, list(book.profiles), AWAITING, today)]
-    for document in documents:
-        document.save()
+    save_together([publication, *_mark(config, book, list(book.profiles), AWAITING, today)])
     stale = tuple(stale_year_texts(book.publication, previous))
     return Started(previous, year, len(book.profiles), stale)
 
@@ -107,8 +105,4 @@ def start_edition(config: Config, year: int, date: datetime.date, today: datetim
 def approve(config: Config, ids: list[str], today: datetime.date) -> list[str]:
     """Mark the profiles `ids` as approved by their organisations (changed `today`);
     returns the files written. The ids must be the book's (the caller checks them)."""
-    written = []
-    for document in _mark(config, load(config), ids, APPROVED, today):
-        if document.save():
-            written.append(document.shown)
-    return written
+    return [document.shown for document in save_together(_mark(config, load(config), ids, APPROVED, today))]

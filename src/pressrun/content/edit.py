@@ -30,7 +30,7 @@ from ruamel.yaml.scalarstring import (
 )
 
 from ..errors import Origin, Problems
-from ..files import write_atomically
+from ..files import Folder, write_together
 from .schema import TaggedUnion
 
 _SEGMENT = re.compile(r"([A-Za-z0-9_-]+)(?:\[(\d+)\])?")
@@ -164,20 +164,23 @@ def _declared_position(mapping: CommentedMap, model: type, name: str) -> int:
 class Document:
     """One content file, loaded for a round trip."""
 
-    def __init__(self, path: Path, shown: str, cls: type, text: str, root: Any):
-        self.path, self.shown, self.cls, self.text, self.root = path, shown, cls, text, root
+    def __init__(self, folder: Folder, path: Path, cls: type, text: str, root: Any):
+        self.folder, self.path, self.cls, self.text, self.root = folder, path, cls, text, root
+        self.shown = folder.shown(path)
 
     @classmethod
-    def load(cls, path: Path, shown: str, model: type, problems: Problems) -> Document | None:
+    def load(cls, folder: Folder, path: Path, model: type, problems: Problems) -> Document | None:
+        """The file `path` of `folder` (read through its boundary, as the loader reads it)."""
         from .load import read_yaml  # the loader's reader: one way to report a broken file
 
-        root = read_yaml(path, shown, problems, round_trip())
+        shown = folder.shown(path)
+        root = read_yaml(folder, path, problems, round_trip())
         if root is None:
             return None
         if not isinstance(root, CommentedMap):
             problems.error(Origin(shown, 1, 1), "wrong-type", f"expected a mapping of {model.yaml_name}'s keys")
             return None
-        return cls(path, shown, model, path.read_text(encoding="utf-8"), root)
+        return cls(folder, path, model, folder.read_text(path), root)
 
     def get(self, path: str) -> Any:
         slot = locate(self.root, self.cls, path)
@@ -282,9 +285,16 @@ class Document:
 
     def save(self) -> bool:
         """Write the file when its text changed; say whether it was written."""
-        text = self.dump()
-        if text == self.text:
-            return False
-        write_atomically(self.path, text.encode("utf-8"))
-        self.text = text
-        return True
+        return bool(save_together([self]))
+
+
+def save_together(documents: list[Document]) -> list[Document]:
+    """Write every document whose text changed, all of them or none (one folder's files
+    put in place together); the documents written."""
+    changed = [(document, document.dump()) for document in documents]
+    changed = [(document, text) for document, text in changed if text != document.text]
+    if changed:
+        write_together(changed[0][0].folder, [(document.path, text.encode("utf-8")) for document, text in changed])
+    for document, text in changed:
+        document.text = text
+    return [document for document, _ in changed]

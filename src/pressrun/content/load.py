@@ -12,11 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.composer import Composer, ComposerError, MaxDepthExceededError
+from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from ..config import Config
-from ..errors import Origin, Problems
+from ..errors import Origin, Problems, ProblemsFound
+from ..files import Folder, position
 from . import inline
 from .convert import Converter, Invalid
 from .model import Book, Profile, Publication
@@ -27,26 +32,134 @@ PUBLICATION_FILE = "publication.yaml"
 PROFILES_DIR = "profiles"
 YAML_SUFFIXES = (".yaml", ".yml")
 
+# Bounds on one content file, each far above what a real one holds (the largest of the
+# 2021 directory: 7 KB, 129 values, 9 levels deep), so that no file can make pressrun
+# work for long: its size, its nesting, its values as written, its aliases (`*name`),
+# and its values once the aliases are expanded (a "billion laughs" file has few values
+# as written and billions expanded).
+MAX_YAML_BYTES = 128 * 2**10
+MAX_DEPTH = 32
+MAX_NODES = 5_000
+MAX_ALIASES = 100
+MAX_EXPANDED = 20_000
 
-def read_yaml(path: Path, shown: str, problems: Problems, yaml: YAML | None = None) -> Any:
-    """The YAML document in `path` (read by `yaml`, a round-trip reader by default), or
-    None after reporting why it cannot be read."""
+
+class _TooLarge(ComposerError):
+    """A content file beyond one of the bounds above."""
+
+
+class _BadValue(ConstructorError):
+    """A value YAML reads but Python cannot hold (the date 2021-02-30)."""
+
+
+class _BoundedComposer(Composer):
+    """ruamel.yaml's composer, stopped at MAX_NODES values, MAX_ALIASES aliases or
+    MAX_EXPANDED values once aliases are expanded (nesting is bounded by `max_depth`)."""
+
+    def __init__(self, loader=None) -> None:
+        super().__init__(loader)
+        self.warn_double_anchors = False  # legal YAML: the later anchor wins
+        self.nodes = self.aliases = 0
+        self.first_alias = None
+
+    def compose_node(self, parent, index):
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            self.aliases += 1
+            self.first_alias = self.first_alias or event.start_mark
+        self.nodes += 1
+        if self.aliases > MAX_ALIASES or self.nodes > MAX_NODES:
+            counted = f"more than {MAX_ALIASES} aliases (*name)" if self.aliases > MAX_ALIASES else None
+            counted = counted or f"more than {MAX_NODES} values"
+            raise _TooLarge(None, None, f"{counted}: more than a content file can need", event.start_mark)
+        return super().compose_node(parent, index)
+
+    def compose_document(self):
+        node = super().compose_document()
+        if self.first_alias is not None:
+            _check_expansion(node, self.first_alias)
+        return node
+
+
+def _check_expansion(root: Node, first_alias) -> None:
+    """Raise, at the first alias, when the document with its aliases expanded has more
+    than MAX_EXPANDED values (or is infinite: an alias inside what it names)."""
+    pending, count = [root], 0
+    while pending:
+        node = pending.pop()
+        count += 1
+        if count > MAX_EXPANDED:
+            raise _TooLarge(
+                None,
+                None,
+                f"with its aliases (*name) expanded, this file holds more than {MAX_EXPANDED} values "
+                "(or an alias inside what it names)",
+                first_alias,
+            )
+        if isinstance(node, MappingNode):
+            pending += [item for pair in node.value for item in pair]
+        elif isinstance(node, SequenceNode):
+            pending += node.value
+
+
+class _LocatedConstructor(RoundTripConstructor):
+    """ruamel.yaml's constructor, with a value it cannot make (the date 2021-02-30, an
+    integer of 5,000 digits) reported at its place instead of as a bare ValueError."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as error:
+            raise _BadValue(None, None, f"{node.value!s:.40} cannot be read: {error}", node.start_mark) from error
+
+
+def parse_yaml(text: str, shown: str, problems: Problems, yaml: YAML | None = None) -> Any:
+    """The YAML document in `text` (read by `yaml`, a round-trip reader by default, within
+    the bounds above), or None after reporting why there is none."""
     yaml = yaml or YAML(typ="rt")
+    yaml.Composer = _BoundedComposer
+    yaml.Constructor = _LocatedConstructor
+    yaml.max_depth = MAX_DEPTH
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problems.error(Origin(shown, 1, 1), "encoding", f"not UTF-8 text ({error.reason})")
+        document = yaml.load(text)
+    except MaxDepthExceededError as error:
+        message = f"nested more than {MAX_DEPTH} levels deep, more than a content file can need"
+        problems.error(_mark_origin(error, shown), "too-large", message)
         return None
-    try:
-        return yaml.load(text)
-    except DuplicateKeyError as error:
-        mark = error.problem_mark
-        problems.error(Origin(shown, mark.line + 1, mark.column + 1), "duplicate-key", _yaml_message(error))
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.error(Origin(shown, line, col), "yaml-syntax", f"YAML syntax error: {_yaml_message(error)}")
-    return None
+        code, prefix = _MARKED_ERRORS.get(type(error), ("yaml-syntax", "YAML syntax error: "))
+        problems.error(_mark_origin(error, shown), code, prefix + _yaml_message(error))
+        return None
+    except ReaderError as error:
+        problems.error(position(text, error.position, shown), "yaml-syntax", f"YAML syntax error: {error.reason}")
+        return None
+    except YAMLError as error:
+        problems.error(Origin(shown, 1, 1), "yaml-syntax", f"YAML syntax error: {str(error).splitlines()[0]}")
+        return None
+    if document is None:
+        problems.error(
+            Origin(shown, 1, 1), "empty", "the file holds no YAML mapping (it is empty, or only comments or ~)"
+        )
+    return document
+
+
+def read_yaml(folder: Folder, path: Path, problems: Problems, yaml: YAML | None = None) -> Any:
+    """The YAML document in `path` (read through `folder`, by `yaml`), or None after
+    reporting why there is none."""
+    try:
+        text = folder.read_text(path, limit=MAX_YAML_BYTES)
+    except ProblemsFound as error:
+        problems.extend(error.problems)
+        return None
+    return parse_yaml(text, folder.shown(path), problems, yaml)
+
+
+_MARKED_ERRORS = {DuplicateKeyError: ("duplicate-key", ""), _TooLarge: ("too-large", ""), _BadValue: ("bad-value", "")}
+
+
+def _mark_origin(error: MarkedYAMLError, shown: str) -> Origin:
+    mark = error.problem_mark or error.context_mark
+    return Origin(shown, mark.line + 1, mark.column + 1) if mark else Origin(shown, 1, 1)
 
 
 def _yaml_message(error: MarkedYAMLError) -> str:
@@ -54,14 +167,19 @@ def _yaml_message(error: MarkedYAMLError) -> str:
     return "; ".join(parts) if parts else str(error).splitlines()[0]
 
 
-def profile_files(profiles_dir: Path) -> list[Path]:
-    return sorted(p for p in profiles_dir.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+def profile_files(config: Config, problems: Problems | None = None) -> list[Path]:
+    """The profile files; one that leads out of the content folder is refused (reported
+    to `problems`, or raised without them)."""
+    profiles_dir = config.content_dir / PROFILES_DIR
+    if not (profiles_dir.is_dir() or profiles_dir.is_symlink()):
+        return []
+    folder = config.folder("content")
+    return [p for p in folder.files(profiles_dir, recursive=False, problems=problems) if p.suffix in YAML_SUFFIXES]
 
 
 def profile_file_count(config: Config) -> int:
     """How many profile files there are, without reading them: a cheap measure of the work ahead."""
-    profiles_dir = config.content_dir / PROFILES_DIR
-    return len(profile_files(profiles_dir)) if profiles_dir.is_dir() else 0
+    return len(profile_files(config, Problems()))
 
 
 def load(config: Config) -> Book:
@@ -69,14 +187,15 @@ def load(config: Config) -> Book:
     problems = Problems()
     base = config.content_dir
     shown = config.shown
+    folder = config.folder("content")
 
     converter = Converter(problems)
     publication = None
     publication_path = base / PUBLICATION_FILE
-    if not publication_path.is_file():
+    if not (publication_path.exists() or publication_path.is_symlink()):
         problems.error(Origin(shown(publication_path)), "missing-file", "the publication file is missing")
     else:
-        node = read_yaml(publication_path, shown(publication_path), problems)
+        node = read_yaml(folder, publication_path, problems)
         if node is not None:
             with contextlib.suppress(Invalid):
                 publication = converter.object(node, Publication, Origin(shown(publication_path), 1, 1), "publication")
@@ -84,7 +203,12 @@ def load(config: Config) -> Book:
     profiles: dict[str, Profile] = {}
     seen_ids: dict[str, Origin] = {}
     profiles_dir = base / PROFILES_DIR
-    for path in profile_files(profiles_dir) if profiles_dir.is_dir() else []:
+    try:
+        paths = profile_files(config, problems)
+    except ProblemsFound as error:  # the profiles folder itself leads out
+        problems.extend(error.problems)
+        paths = []
+    for path in paths:
         origin = Origin(shown(path), 1, 1)
         profile_id = path.stem
         if not SLUG.test(profile_id):
@@ -98,7 +222,7 @@ def load(config: Config) -> Book:
             )
             continue
         seen_ids[profile_id] = origin
-        node = read_yaml(path, shown(path), problems)
+        node = read_yaml(folder, path, problems)
         if node is None:
             continue
         try:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..errors import Origin
-from .load import PROFILES_DIR, PUBLICATION_FILE, profile_files
+from .load import PUBLICATION_FILE, profile_files
 
 QUERY = re.compile(r"^\s*#\s*Query:\s*(.*)$")
 
@@ -62,12 +62,11 @@ def file_queries(text: str, shown: str) -> Iterator[SourceQuery]:
 
 def source_queries(config: Config) -> list[SourceQuery]:
     """Every query declared in the content, in file order."""
-    base = config.content_dir
-    profiles = base / PROFILES_DIR
-    paths = [base / PUBLICATION_FILE] + (profile_files(profiles) if profiles.is_dir() else [])
+    folder = config.folder("content")
+    paths = [config.content_dir / PUBLICATION_FILE] + profile_files(config)
     return [
         query
         for path in paths
-        if path.is_file()
-        for query in file_queries(path.read_text(encoding="utf-8", errors="replace"), config.shown(path))
+        if folder.is_file(path)
+        for query in file_queries(folder.read_text(path), config.shown(path))
     ]

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from ..config import is_language_code
 from ..errors import Origin
+from ..files import MAX_TEXT_CHARS, character_problem, unusable_character
 
 
 class Text(str):
@@ -38,6 +39,17 @@ class Text(str):
     def __reduce__(self):
         # Keep the origin when texts cross process boundaries.
         return (Text, (str(self), self.origin, self.fallback_lang))
+
+
+def text_problem(text: str) -> tuple[str, str] | None:
+    """(code, message) when `text` cannot be a text of the publication: too long, or
+    holding a character no output may carry (a control character, say, written `"\\a"`)."""
+    index = unusable_character(text)
+    if index is not None:
+        return "control-character", f"{character_problem(text, index)} (character {index + 1} of the text)"
+    if len(text) > MAX_TEXT_CHARS:
+        return "too-long", f"{len(text):,} characters long; a text may have at most {MAX_TEXT_CHARS:,}: split it"
+    return None
 
 
 @dataclass(frozen=True)
@@ -91,8 +103,13 @@ _HOST = re.compile(r"^(?=.{4,253}$)([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A
 _NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
 
 
+# The characters RFC 3986 allows in a URL (square brackets aside: they are for IPv6 hosts),
+# so that an address can never end an attribute or open a tag in an output.
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+")
+
+
 def _is_url(value: str) -> bool:
-    if any(ch.isspace() for ch in value):
+    if not _URL_CHARACTERS.fullmatch(value):
         return False
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(_HOST.match(parts.hostname or ""))
@@ -116,7 +133,12 @@ def _is_country(value: str) -> bool:
     )
 
 
-URL = Check("URL", _is_url, "is not a well-formed web address (expected http:// or https:// and a host name)")
+URL = Check(
+    "URL",
+    _is_url,
+    "is not a well-formed web address (expected http:// or https:// and a host name; spaces, quotes, brackets "
+    "and letters beyond ASCII percent-encoded)",
+)
 EMAIL = Check("email", lambda v: bool(_EMAIL.match(v)), "is not a well-formed email address")
 PHONE = Check(
     "phone",

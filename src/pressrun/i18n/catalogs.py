@@ -10,10 +10,10 @@ and Weblate expect.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
-import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,13 +21,13 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
-from ..config import Config
+from ..config import CONFIG_FILE, Config, read_pyproject
 from ..content import load
-from ..errors import Origin, Problems
-from ..files import build_date, write_atomically, write_if_changed
-from .pofile import PROSE_DOMAINS, as_prose, load_po, serialize, without_dates
+from ..errors import Origin, Problems, ProblemsFound, fail
+from ..files import build_date, exclusive, recover, write_together
+from .checks import placeholders, translation_problems
+from .pofile import PROSE_DOMAINS, CatalogFile, as_prose, load_po, serialize, without_dates
 
 # A domain per folder: its messages come from that folder, its catalogs are <domain>.po.
 DOMAIN_FOLDERS = {"content": "content", "layouts": "layouts"}
@@ -44,26 +44,38 @@ def catalog_path(config: Config, language: str, domain: str) -> Path:
     return config.locales_dir / language / "LC_MESSAGES" / f"{domain}.po"
 
 
-@dataclass(frozen=True)
-class CatalogFile:
-    """One language's catalog of one domain: where it is (as the user sees it) and what it
-    holds (None when the file is missing)."""
-
-    language: str
-    domain: str
-    shown: str
-    catalog: Catalog | None
-
-
 def read_catalog(config: Config, language: str, domain: str) -> CatalogFile:
-    path = catalog_path(config, language, domain)
-    shown = config.shown(path)
-    return CatalogFile(language, domain, shown, load_po(path, shown, language) if path.is_file() else None)
+    path, folder = catalog_path(config, language, domain), config.folder("locales")
+    catalog = load_po(folder, path, language) if folder.is_file(path) else None
+    return CatalogFile(language, domain, config.shown(path), catalog)
 
 
 def load_catalogs(config: Config, language: str) -> Mapping[str, CatalogFile]:
-    """The language's catalogs, by domain."""
-    return {domain: read_catalog(config, language, domain) for domain in DOMAINS}
+    """The language's catalogs, by domain (every problem of both raised together)."""
+    found, problems = {}, Problems()
+    for domain in DOMAINS:
+        try:
+            found[domain] = read_catalog(config, language, domain)
+        except ProblemsFound as error:
+            problems.extend(error.problems)
+    problems.raise_if_errors()
+    return found
+
+
+def read_template(config: Config, domain: str) -> Catalog:
+    path = template_path(config, domain)
+    if not config.folder("locales").is_file(path):
+        raise fail(Origin(config.shown(path)), "missing-file", "no template: run pressrun i18n extract")
+    return load_po(config.folder("locales"), path)
+
+
+@contextlib.contextmanager
+def _writing(config: Config) -> Iterator[None]:
+    """The project held for a run that writes catalogs, after what an interrupted one left
+    in the catalogs' folder was finished or removed."""
+    with exclusive(config.folder("output")):
+        recover(config.folder("locales"))
+        yield
 
 
 def translated_languages(config: Config, source_language: str) -> list[str]:
@@ -85,14 +97,21 @@ DEFAULT_MAPPINGS = (
 
 def _mappings(config: Config) -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
     """Babel's method map and options map, from `[[tool.babel.mappings]]` in pyproject.toml."""
-    table = tomllib.loads((config.root / "pyproject.toml").read_text(encoding="utf-8"))
+    babel = read_pyproject(config.root)[1].get("tool", {}).get("babel", {})
     method_map, options_map = [], {}
-    for entry in table.get("tool", {}).get("babel", {}).get("mappings", DEFAULT_MAPPINGS):
-        entry = dict(entry)
-        method, patterns = entry.pop("method"), entry.pop("pattern")
-        for pattern in [patterns] if isinstance(patterns, str) else patterns:
-            method_map.append((pattern, method))
-            options_map[pattern] = {key: str(value) for key, value in entry.items()}
+    try:
+        for entry in babel.get("mappings", DEFAULT_MAPPINGS):
+            entry = dict(entry)
+            method, patterns = entry.pop("method"), entry.pop("pattern")
+            for pattern in [patterns] if isinstance(patterns, str) else patterns:
+                method_map.append((str(pattern), str(method)))
+                options_map[str(pattern)] = {key: str(value) for key, value in entry.items()}
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise fail(
+            Origin(CONFIG_FILE),
+            "wrong-type",
+            "[[tool.babel.mappings]]: expected tables with a method and a pattern (see the README's Translating)",
+        ) from error
     return method_map, options_map
 
 
@@ -120,6 +139,7 @@ def _name(catalog: Catalog, project: str) -> None:
 def _extract(config: Config, domain: str, when: datetime.datetime, project: str) -> Catalog:
     """A fresh template catalog of `domain`, from its folder."""
     folder = getattr(config, DOMAIN_FOLDERS[domain])
+    config.folder(DOMAIN_FOLDERS[domain]).files()  # refuses a file that leads out, before Babel reads any
     method_map, options_map = _mappings(config)
     catalog = _header(Catalog(fuzzy=False), project, when)
     for filename, lineno, message, comments, context in extract_from_dir(
@@ -141,18 +161,51 @@ def extract_templates(config: Config) -> dict[str, Catalog]:
     return {domain: _extract(config, domain, when, project) for domain in DOMAINS}
 
 
+def label_key(context: str | None, msgid: str) -> str:
+    """How a label is keyed among an edition's labels: its msgid, after its context and
+    EOT when it has one (gettext's own convention in .mo files)."""
+    return f"{context}\x04{msgid}" if context else msgid
+
+
+def split_label_key(key: str) -> tuple[str | None, str]:
+    context, _, msgid = key.rpartition("\x04")
+    return context or None, msgid
+
+
 def layout_messages(config: Config) -> frozenset[str]:
-    """The strings the layouts translate (`{{ _("Contents") }}`), as extraction finds them."""
+    """The strings the layouts translate (`{{ _("Contents") }}`, `{{ pgettext("date
+    pattern", "d MMMM y") }}`), as extraction finds them, keyed as `label_key` does. A
+    label the layouts could not format (a lone `%`: labels go through `%`) is an error at
+    its template line."""
     when = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)  # a template's date, never read
-    return frozenset(message.id for message in _extract(config, "layouts", when, config.basename) if message.id)
+    messages = [message for message in _extract(config, "layouts", when, config.basename) if message.id]
+    problems = Problems()
+    for message in messages:
+        if not isinstance(message.id, str) or placeholders(message.id) != []:
+            path, line = message.locations[0] if message.locations else (config.layouts, 0)
+            problems.error(
+                Origin(str(path), line),
+                "template",
+                f"label {message.id!r}: labels take no placeholders; write %% for %",
+            )
+    problems.raise_if_errors()
+    return frozenset(label_key(message.context, message.id) for message in messages)
+
+
+def _changed(config: Config, path: Path, data: bytes) -> bool:
+    """Whether `data` differs from the catalog at `path` by more than its dates."""
+    folder = config.folder("locales")
+    return not folder.is_file(path) or without_dates(folder.read_bytes(path)) != without_dates(data)
 
 
 def extract(config: Config) -> dict[str, bool]:
     """Write `locales/<domain>.pot`; returns, per domain, whether the file changed."""
-    return {
-        domain: write_if_changed(template_path(config, domain), serialize(catalog), without_dates)
-        for domain, catalog in extract_templates(config).items()
-    }
+    templates = {domain: serialize(catalog) for domain, catalog in extract_templates(config).items()}
+    changed = {domain: _changed(config, template_path(config, domain), data) for domain, data in templates.items()}
+    with _writing(config):
+        files = [(template_path(config, domain), data) for domain, data in templates.items() if changed[domain]]
+        write_together(config.folder("locales"), files)
+    return changed
 
 
 def merge(catalog: Catalog, template: Catalog) -> Catalog:
@@ -202,13 +255,13 @@ def merge(catalog: Catalog, template: Catalog) -> Catalog:
 
 def update(config: Config, source_language: str) -> list[Path]:
     """Bring every language's catalogs up to the templates; returns the files written."""
-    written = []
+    written: list[tuple[Path, bytes]] = []
     for domain in DOMAINS:
-        template = load_po(template_path(config, domain), config.shown(template_path(config, domain)))
+        template = read_template(config, domain)
         for language in translated_languages(config, source_language):
             path = catalog_path(config, language, domain)
-            if path.is_file():
-                catalog = load_po(path, config.shown(path), language)
+            if config.folder("locales").is_file(path):
+                catalog = load_po(config.folder("locales"), path, language)
             else:
                 catalog = _header(
                     Catalog(locale=Locale.parse(language), fuzzy=False), template.project, template.creation_date
@@ -220,9 +273,12 @@ def update(config: Config, source_language: str) -> list[Path]:
             if domain in PROSE_DOMAINS:
                 as_prose(catalog)
             catalog.revision_date = template.creation_date
-            if write_if_changed(path, serialize(catalog, previous=True), without_dates):
-                written.append(path)
-    return written
+            data = serialize(catalog, previous=True)
+            if _changed(config, path, data):
+                written.append((path, data))
+    with _writing(config):
+        write_together(config.folder("locales"), written)
+    return [path for path, _ in written]
 
 
 @dataclass(frozen=True)
@@ -254,10 +310,7 @@ def status(config: Config, source_language: str) -> list[Coverage]:
     result = []
     for language in translated_languages(config, source_language):
         for domain in DOMAINS:
-            catalog = read_catalog(config, language, domain).catalog
-            if catalog is None:
-                with template_path(config, domain).open("rb") as stream:
-                    catalog = read_po(stream)
+            catalog = read_catalog(config, language, domain).catalog or read_template(config, domain)
             result.append(coverage(catalog, language, domain))
     return result
 
@@ -277,10 +330,11 @@ def compile_catalogs(config: Config, source_language: str) -> list[Path]:
                 for error in errors:
                     origin = Origin(found.shown, message.lineno)
                     problems.error(origin, "catalog", f"{message.context or ''}: {error}")
+            problems.extend(translation_problems(found))
             buffer = io.BytesIO()
             write_mo(buffer, found.catalog, use_fuzzy=False)
             compiled.append((catalog_path(config, language, domain).with_suffix(".mo"), buffer.getvalue()))
     problems.raise_if_errors()
-    for target, data in compiled:
-        write_atomically(target, data)
+    with _writing(config):
+        write_together(config.folder("locales"), compiled)
     return [target for target, _ in compiled]

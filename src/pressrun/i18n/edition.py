@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from pyuca import Collator
 
 from ..config import Config
@@ -29,8 +29,9 @@ from ..content import Book, inline, load
 from ..content.model import OrderedPart, Profile, Publication
 from ..content.schema import Text
 from ..content.texts import Translatable, replace_texts, texts
-from ..errors import Level, Origin, Problem
-from .catalogs import CatalogFile, layout_messages, load_catalogs
+from ..errors import Level, Origin, Problem, Problems, ProblemsFound
+from .catalogs import CatalogFile, layout_messages, load_catalogs, split_label_key
+from .checks import translation_problems
 from .extract import PUBLICATION_OWNER, message_context
 from .typography import apply as apply_typography
 from .typography import quotation_marks
@@ -147,41 +148,59 @@ def _gap(found: CatalogFile, context: str | None, msgid: str) -> Problem:
     return Problem(Level.ERROR, Origin(found.shown, message.lineno), state, f"{label}“{excerpt}” is {state}")
 
 
-def _usable(catalog: Catalog | None, msgid: str, context: str | None = None) -> str | None:
-    """The translation of `msgid` when there is one to show (not missing, empty or fuzzy)."""
+def _usable(catalog: Catalog | None, msgid: str, context: str | None = None) -> Message | None:
+    """The message of `msgid` when it has a translation to show (not missing, empty or fuzzy)."""
     message = catalog.get(msgid, context) if catalog is not None else None
-    return message.string if message is not None and message.string and not message.fuzzy else None
+    return message if message is not None and message.string and not message.fuzzy else None
 
 
 class _Translator:
-    """Replaces a model's texts with their translations, noting each gap."""
+    """Replaces a model's texts with their translations, noting each gap, and each
+    translation that calls a footnote its profile does not have."""
 
     def __init__(self, found: CatalogFile, source_language: str):
         self.found = found
         self.source_language = source_language
         self.gaps: list[Problem] = []
+        self.errors: list[Problem] = []
 
     def translate(self, obj, owner: str):
+        notes = getattr(obj, "footnotes", None)
+
         def translated(item: Translatable) -> Text:
             context = message_context(owner, item.path)
-            string = _usable(self.found.catalog, str(item.text), context)
-            if string is not None:
-                return Text(string, item.text.origin)
-            self.gaps.append(_gap(self.found, context, str(item.text)))
-            return Text(str(item.text), item.text.origin, fallback_lang=self.source_language)
+            message = _usable(self.found.catalog, str(item.text), context)
+            if message is None:
+                self.gaps.append(_gap(self.found, context, str(item.text)))
+                return Text(str(item.text), item.text.origin, fallback_lang=self.source_language)
+            for call in inline.footnote_calls(message.string) if notes is not None else ():
+                if call not in notes:
+                    self.errors.append(
+                        Problem(
+                            Level.ERROR,
+                            Origin(self.found.shown, message.lineno),
+                            "unknown-footnote",
+                            f"{context}: the translation calls footnote [^{call}], which {owner} does not have",
+                        )
+                    )
+            return Text(message.string, item.text.origin)
 
         return replace_texts(obj, translated)
 
 
 def _labels(found: CatalogFile, used: Iterable[str]) -> tuple[dict[str, str], list[Problem]]:
-    """The layouts' labels that have a translation, and the gaps: messages of the catalog
-    untranslated or fuzzy, and strings the layouts use that it lacks."""
-    catalog = found.catalog
-    labels = {msgid: string for msgid in used if (string := _usable(catalog, msgid)) is not None}
-    gaps = []
+    """The layouts' labels (keyed by `label_key`) that have a translation, and the gaps:
+    messages of the catalog untranslated or fuzzy, and labels the layouts use that it lacks."""
+    catalog, labels, gaps = found.catalog, {}, []
+    for key in sorted(used):
+        context, msgid = split_label_key(key)
+        message = _usable(catalog, msgid, context)
+        if message is not None:
+            labels[key] = message.string
+        elif catalog is None or catalog.get(msgid, context) is None:
+            gaps.append(_gap(found, context, msgid))
     if catalog is not None:
-        gaps += [_gap(found, None, m.id) for m in catalog if m.id and (not m.string or m.fuzzy)]
-    gaps += [_gap(found, None, msgid) for msgid in sorted(used) if catalog is None or catalog.get(msgid) is None]
+        gaps += [_gap(found, m.context, m.id) for m in catalog if m.id and (not m.string or m.fuzzy)]
     return labels, gaps
 
 
@@ -194,9 +213,12 @@ def localize(
     source_language = book.publication.language
     publication, profiles, labels, gaps = book.publication, dict(book.profiles), {}, []
     if locale.language != source_language:
+        errors = [problem for found in catalogs.values() for problem in translation_problems(found)]
         translator = _Translator(catalogs["content"], source_language)
         publication = translator.translate(publication, PUBLICATION_OWNER)
         profiles = {profile_id: translator.translate(profile, profile_id) for profile_id, profile in profiles.items()}
+        if errors or translator.errors:
+            raise ProblemsFound(errors + translator.errors)
         labels, label_gaps = _labels(catalogs["layouts"], used_labels)
         gaps = translator.gaps + label_gaps
     parts = []
@@ -222,4 +244,11 @@ def load_editions(config: Config, languages: Iterable[str], book: Book | None = 
     unless `book` is given)."""
     book = book or load(config)
     used = layout_messages(config)
-    return [localize(book, Locale.parse(language), load_catalogs(config, language), used) for language in languages]
+    editions, problems = [], Problems()
+    for language in languages:
+        try:
+            editions.append(localize(book, Locale.parse(language), load_catalogs(config, language), used))
+        except ProblemsFound as error:
+            problems.extend(error.problems)
+    problems.raise_if_errors()
+    return editions

@@ -13,14 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from ..content.convert import Converter, Invalid
-from ..content.load import PUBLICATION_FILE
+from ..content.load import PUBLICATION_FILE, parse_yaml
 from ..content.model import Profile, Publication
 from ..content.texts import texts
-from ..errors import Origin, Problems
+from ..errors import Origin, Problems, ProblemsFound
+from ..files import decode
 
 # The owner of the publication's texts in message contexts (profiles are owned by their id).
 PUBLICATION_OWNER = "publication"
@@ -42,11 +40,14 @@ def extract_content(
     owner = PUBLICATION_OWNER if is_publication else source.stem
     problems = Problems()
     try:
-        node = YAML(typ="rt").load(fileobj.read().decode("utf-8"))
+        text = decode(fileobj.read(), str(source))
+        node = parse_yaml(text, str(source), problems)
+        if node is None:
+            raise Invalid
         obj = Converter(problems).object(node, model, Origin(str(source), 1, 1), model.yaml_name)
-    except (Invalid, YAMLError, UnicodeDecodeError) as error:
+    except (Invalid, ProblemsFound) as error:
         # pybabel has no channel for problems: say why this file gives no messages.
-        for problem in problems.items or [f"{source}: {error}"]:
+        for problem in getattr(error, "problems", problems.items):
             print(f"pressrun extractor: {problem}", file=sys.stderr)
         return
     for item in texts(obj):

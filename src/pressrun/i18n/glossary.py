@@ -112,12 +112,13 @@ def _entry(element, shown: str, source_language: str, language: str, problems: P
     return Term(sources[0], tuple(preferred + admitted), forbidden, note, origin)
 
 
-def read_glossary(path: Path, shown: str, source_language: str, language: str) -> Glossary:
-    """The glossary in `path`; raises ProblemsFound with every mistake at its line."""
+def read_glossary(data: bytes, shown: str, source_language: str, language: str) -> Glossary:
+    """The glossary in `data` (the file `shown`); raises ProblemsFound with every mistake
+    at its line."""
     problems = Problems()
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
     try:
-        root = etree.parse(str(path), parser).getroot()
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         line, col = error.position
         problems.error(Origin(shown, line, col), "glossary", f"not well-formed XML: {error.msg}")
@@ -139,8 +140,10 @@ def read_glossary(path: Path, shown: str, source_language: str, language: str) -
 
 def load_glossary(config: Config, source_language: str, language: str) -> Glossary | None:
     """The language's glossary, or None when it has none."""
-    path = glossary_path(config, language)
-    return read_glossary(path, config.shown(path), source_language, language) if path.is_file() else None
+    path, folder = glossary_path(config, language), config.folder("locales")
+    if not folder.is_file(path):
+        return None
+    return read_glossary(folder.read_bytes(path), config.shown(path), source_language, language)
 
 
 def load_glossaries(config: Config, source_language: str) -> dict[str, Glossary | None]:

@@ -7,20 +7,39 @@ gettext, named where it is done, so that it can go when Babel changes:
 - it wraps long previous msgids (`#| msgid`) into lines gettext cannot read, and drops
   them when reading (`serialize`, `load_po`);
 - it reads an unterminated string or a stray line without a word (`_syntax_problems`);
+- it keeps the last of two messages with the same context and text, which msgfmt
+  rejects (`_Parser`);
+- it decodes the lines before the header as UTF-8 whatever the header's charset says
+  (`_charset`: the whole file is decoded with the charset the header declares);
 - it flags any message with a "%" as python-format, which makes gettext check prose as a
   format string (`as_prose`).
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
+from babel.messages.pofile import PoFileError, PoFileParser, denormalize, normalize, write_po
 
-from ..errors import Level, Origin, Problem, ProblemsFound
+from ..errors import Level, Origin, Problem, ProblemsFound, fail
+from ..files import Folder, decode
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    """One language's catalog of one domain: where it is (as the user sees it) and what it
+    holds (None when the file is missing)."""
+
+    language: str
+    domain: str
+    shown: str
+    catalog: Catalog | None
+
 
 WIDTH = 76
 # Domains whose messages are prose, never format strings.
@@ -101,19 +120,65 @@ def _previous_ids(catalog: Catalog, lines: list[str]) -> None:
             message.previous_id = [denormalize("\n".join(previous))]
 
 
-def load_po(path: Path, shown: str, locale: str | None = None) -> Catalog:
-    """Read a PO file (a template when `locale` is None), with the previous texts of fuzzy
-    entries; a syntax error is raised as ProblemsFound at `shown:line`."""
-    data = path.read_bytes()
-    problems = _syntax_problems(data.decode("utf-8", errors="replace"), shown)
+class _Parser(PoFileParser):
+    """Babel's parser, noting each message whose context and text an earlier one had."""
+
+    def __init__(self, catalog: Catalog, shown: str):
+        super().__init__(catalog, ignore_obsolete=False, abort_invalid=True)
+        self.shown = shown
+        self.seen: dict[tuple[str, str | None], int] = {}
+        self.duplicates: list[Problem] = []
+
+    def _add_message(self) -> None:
+        if not self.obsolete:
+            key = (self.messages[0].denormalize(), self.context.denormalize() if self.context else None)
+            line = self.offset + 1
+            if key in self.seen:
+                message = f"this message is also at line {self.seen[key]}: keep one of them (msgfmt rejects both)"
+                self.duplicates.append(Problem(Level.ERROR, Origin(self.shown, line), "duplicate-message", message))
+            self.seen.setdefault(key, line)
+        super()._add_message()
+
+
+_CHARSET = re.compile(rb'^"Content-Type:[^"\n]*charset=([^"\\\s;]+)', re.MULTILINE)
+
+
+def _charset(data: bytes, shown: str) -> str:
+    """The encoding the catalog's header declares (UTF-8 when it declares none)."""
+    match = _CHARSET.search(data)
+    declared = match.group(1).decode("ascii", errors="replace") if match else "utf-8"
+    try:
+        return codecs.lookup(declared).name
+    except LookupError:
+        line = data[: match.start()].count(b"\n") + 1 if match else 1
+        raise fail(
+            Origin(shown, line),
+            "encoding",
+            f"unknown charset {declared!r} in the header: save the catalog as UTF-8 and declare charset=UTF-8",
+        ) from None
+
+
+def load_po(folder: Folder, path: Path, locale: str | None = None) -> Catalog:
+    """Read a PO file of `folder` (a template when `locale` is None) in the charset its
+    header declares, with the previous texts of fuzzy entries; a syntax error or a
+    duplicate message is raised as ProblemsFound at `path:line`."""
+    shown = folder.shown(path)
+    data = folder.read_bytes(path)
+    remedy = "save it as UTF-8, or name its encoding in the header (charset=ISO-8859-1, say)"
+    text = decode(data, shown, _charset(data, shown), remedy)
+    problems = _syntax_problems(text, shown)
     if problems:
         raise ProblemsFound(problems)
+    catalog = Catalog(locale=locale)
+    parser = _Parser(catalog, shown)
     try:
-        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+        parser.parse(text.splitlines())
     except PoFileError as error:
-        origin = Origin(shown, getattr(error, "lineno", 0))
+        origin = Origin(shown, getattr(error, "lineno", 0) + 1)
         raise ProblemsFound([Problem(Level.ERROR, origin, "catalog-syntax", f"PO syntax error: {error}")]) from error
+    if parser.duplicates:
+        raise ProblemsFound(parser.duplicates)
     if path.stem in PROSE_DOMAINS:
         as_prose(catalog)
-    _previous_ids(catalog, data.decode("utf-8").splitlines())
+    _previous_ids(catalog, text.splitlines())
     return catalog

@@ -20,7 +20,7 @@ from ..config import Config
 from ..content import Book, load
 from ..content.convert import Converter, Invalid
 from ..content.diff import Change, changes
-from ..content.edit import Document
+from ..content.edit import Document, save_together
 from ..content.load import check_footnotes
 from ..content.model import RECEIVED, Profile
 from ..errors import Origin, Problems
@@ -213,7 +213,7 @@ def _plan(config: Config, book: Book, path: Path, shown: str, options: dict, pro
     if set(texts) != set(rows):
         return None
     new_items = {item_of(row.key) for group in groups if group.name == "new" for row in group.rows}
-    document = Document.load(config.root / profile.origin.path, profile.origin.path, Profile, problems)
+    document = Document.load(config.folder("content"), config.root / profile.origin.path, Profile, problems)
     if document is None:
         return None
     lines = {key: FORM_LINES + number for number, key in enumerate(rows)}
@@ -266,7 +266,7 @@ def import_forms(
         if answer.edits:
             answer.document.set("status", RECEIVED)
             answer.document.set("changed", today)
-            answer.document.save()
         found = changes(answer.profile, edited[profile_id]) if answer.edits else []
         imported.append(Imported(profile_id, answer.profile.origin.path, tuple(found)))
+    save_together([answer.document for answer in answers.values() if answer.edits])
     return imported

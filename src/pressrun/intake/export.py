@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..content import load
-from ..files import write_atomically
+from ..files import exclusive, write_together
 from .fields import form_digest, form_groups
 from .forms import Form, words_for
 from .sheetform import write_xlsx
@@ -31,7 +31,7 @@ def export_forms(config: Config, profile_ids: list[str] | None, kind: str, langu
         profile = book.profiles[profile_id]
         groups = form_groups(profile)
         form = Form(profile_id, form_digest(groups), words(str(profile.name)), groups)
-        path = config.form_path(profile_id, book.publication.year, f".{kind}")
-        write_atomically(path, WRITERS[kind](form))
-        written.append(path)
-    return written
+        written.append((config.form_path(profile_id, book.publication.year, f".{kind}"), WRITERS[kind](form)))
+    with exclusive(config.folder("output")):
+        write_together(config.folder("output"), written)
+    return [path for path, _ in written]

@@ -100,7 +100,7 @@ def words_for(config: Config, book: Book, language: str) -> Callable[[str], Word
     from babel import Locale
 
     edition = localize(book, Locale.parse(language), load_catalogs(config, language), layout_messages(config))
-    layouts = config.layouts_dir
+    layouts = config.folder("layouts")
     title, year = str(edition.publication.title), book.publication.year
 
     def words(organisation: str) -> Words:

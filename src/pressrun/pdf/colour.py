@@ -30,6 +30,8 @@ import tinycss2
 from pikepdf import Array, Name
 from tinycss2.color5 import parse_color
 
+from ..files import Folder
+
 SCREEN_STYLESHEET = "pdf/style.css"
 PRINT_STYLESHEET = "pdf/print.css"
 
@@ -98,6 +100,8 @@ class Palette:
     press: dict[str, Cmyk]
     profile: Path | None = None
     ignored: tuple[Declared, ...] = field(default=())
+    # The profile's bytes, read through the layouts folder's boundary (None when missing).
+    profile_data: bytes | None = None
 
     @cached_property
     def builds(self) -> dict[Rgb, Cmyk]:
@@ -109,10 +113,10 @@ class Palette:
         return pairs
 
 
-def _stylesheet(path: Path) -> list:
-    if not path.is_file():
+def _stylesheet(layouts: Folder, path: Path) -> list:
+    if not layouts.is_file(path):
         return []
-    return tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), skip_comments=True, skip_whitespace=True)
+    return tinycss2.parse_stylesheet(layouts.read_text(path), skip_comments=True, skip_whitespace=True)
 
 
 def _declarations(rule) -> list:
@@ -168,21 +172,23 @@ def _not_read(rules) -> tuple[Declared, ...]:
     return tuple(ignored)
 
 
-def read_palette(layouts: Path) -> Palette:
-    """The palette of the layouts' PDF stylesheets. The profile is None when print.css
-    names none; a path outside the layouts folder is refused (ValueError)."""
-    screen_rules, print_rules = _stylesheet(layouts / SCREEN_STYLESHEET), _stylesheet(layouts / PRINT_STYLESHEET)
+def read_palette(layouts: Folder) -> Palette:
+    """The palette of the layouts' PDF stylesheets, read through the layouts folder's
+    boundary. The profile is None when print.css names none; a profile outside the
+    layouts folder is refused (ProblemsFound, at the profile's path)."""
+    screen_rules = _stylesheet(layouts, layouts.path / SCREEN_STYLESHEET)
+    print_rules = _stylesheet(layouts, layouts.path / PRINT_STYLESHEET)
     screen = {name: rgb_key(c.coordinates) for name, c in _root_colours(screen_rules).items() if c.space == "srgb"}
     press = {
         name: cmyk_key(c.coordinates) for name, c in _root_colours(print_rules).items() if c.space == "device-cmyk"
     }
     url = _profile_url(print_rules)
     profile = None
+    data = None
     if url is not None:
-        profile = ((layouts / PRINT_STYLESHEET).parent / url).resolve()
-        if not profile.is_relative_to(layouts.resolve()):
-            raise ValueError(f"the colour profile {url} is outside the layouts folder")
-    return Palette(screen, press, profile, _not_read(print_rules))
+        profile = (layouts.path / PRINT_STYLESHEET).parent / url
+        data = layouts.read_bytes(profile) if layouts.is_file(profile) else None
+    return Palette(screen, press, profile, _not_read(print_rules), data)
 
 
 # --- what a PDF paints ------------------------------------------------------------------

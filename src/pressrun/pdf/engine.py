@@ -24,9 +24,10 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..errors import Origin, Problem, Problems
+from ..errors import Origin, Problem, Problems, ProblemsFound
+from ..files import Folder
 from .assemble import finished
-from .fonts import FONT_DIRS, confine_fonts
+from .fonts import FONT_DIRS, fonts_confined
 from .jobs import LAYOUT_VARIANT, Bookmark, ChunkPdf, LaidOut, LayoutJob
 
 # PDF points per CSS pixel (72 per inch against 96).
@@ -47,11 +48,12 @@ PDF_VARIANTS = {
 
 
 class ConfinedFetcher(URLFetcher):
-    """Serves `file:` URLs under the allowed folders and `data:` URLs; refuses the rest."""
+    """Serves `file:` URLs of files in the allowed folders (read through their boundary:
+    a link out of them is refused too) and `data:` URLs; refuses the rest."""
 
-    def __init__(self, allowed: Iterable[Path]):
+    def __init__(self, allowed: Iterable[Folder]):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
-        self.allowed = [path.resolve() for path in allowed]
+        self.allowed = list(allowed)
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -59,11 +61,16 @@ class ConfinedFetcher(URLFetcher):
             return super().fetch(url, headers)
         if parts.scheme != "file":
             raise ValueError(f"refused to fetch {url}: only files of the project are read")
-        path = Path(unquote(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.allowed):
+        path = Path(unquote(parts.path))
+        folder = next((f for f in self.allowed if Path(os.path.normpath(path)).is_relative_to(f.path)), None)
+        if folder is None:
             raise ValueError(f"refused to read {path}: outside the layouts and fonts")
+        try:
+            data = folder.read_bytes(path)
+        except ProblemsFound as error:
+            raise ValueError("; ".join(str(problem) for problem in error.problems)) from error
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": mime})
 
 
 class PackageFetcher(URLFetcher):
@@ -149,16 +156,21 @@ def page_rules(job: LayoutJob) -> str:
     return "\n".join(rule for rule in rules if rule)
 
 
+def _require_confined_fonts() -> None:
+    if not fonts_confined():
+        raise RuntimeError("fontconfig is not confined to the pinned fonts: call fonts.confine_fonts first")
+
+
 def _laid_out_document(job: LayoutJob):
     """WeasyPrint's laid-out document for the job (relative links resolve against the
     layouts' `pdf/` folder), its first page numbered as the job says, and the engine's
     warnings as problems."""
-    confine_fonts()
+    _require_confined_fonts()
     from weasyprint import CSS, HTML
 
     problems = Problems()
-    fetcher = ConfinedFetcher([job.layouts, *FONT_DIRS])
-    base_url = (job.layouts / "pdf").resolve().as_uri() + "/"
+    fetcher = ConfinedFetcher([job.layouts, *(Folder(font_dir, font_dir) for font_dir in FONT_DIRS)])
+    base_url = (job.layouts.path / "pdf").as_uri() + "/"
     with engine_warnings(job.origin, problems):
         rules = page_rules(job)
         document = HTML(string=job.html, base_url=base_url, url_fetcher=fetcher).render(
@@ -172,7 +184,7 @@ def inspect_package_document(html: str, base: Path, files: dict[str, bytes], ins
     memory (an EPUB's XHTML, laid out with its own stylesheet and images: `files`, by
     their path under `base`). Nothing is written; the engine's warnings are not kept, as
     the document's stylesheet is written for reading systems, not for this engine."""
-    confine_fonts()
+    _require_confined_fonts()
     from weasyprint import HTML
 
     with engine_warnings(Origin(""), Problems()):

@@ -10,14 +10,17 @@ load WeasyPrint.
 
 from __future__ import annotations
 
+import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import fontpkg_noto_sans_arabic
 import fontpkg_source_sans_3
 import justmytype_intl_cjk
+
+from ..files import Folder, write_together
 
 _SOURCE_SANS = Path(fontpkg_source_sans_3.__file__).parent / "files"
 _NOTO_ARABIC = Path(fontpkg_noto_sans_arabic.__file__).parent / "files"
@@ -62,18 +65,32 @@ def faces_for(families: tuple[str, ...], style: str) -> list[Face]:
     return chosen
 
 
-def confine_fonts() -> None:
-    """Point fontconfig at the pinned fonts' folders only, so that no font installed on
-    the machine can stand in for a missing glyph: the same content gives the same pages."""
-    folders = os.pathsep.join(str(folder) for folder in FONT_DIRS)
-    if os.environ.get("PRESSRUN_FONTCONFIG") == folders:
-        return
-    folder = Path(tempfile.mkdtemp(prefix="pressrun-fontconfig-"))
-    dirs = "".join(f"<dir>{font_dir}</dir>" for font_dir in FONT_DIRS)
-    (folder / "fonts.conf").write_text(
+def _fontconfig(cache: Path) -> str:
+    """fontconfig's configuration: the pinned fonts' folders as its only font folders, and
+    `cache` for its cache."""
+    dirs = "".join(f"<dir>{escape(str(font_dir))}</dir>" for font_dir in FONT_DIRS)
+    return (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
-        f"<fontconfig>{dirs}<cachedir>{folder / 'cache'}</cachedir></fontconfig>\n",
-        encoding="utf-8",
+        f"<fontconfig>{dirs}<cachedir>{escape(str(cache))}</cachedir></fontconfig>\n"
     )
-    os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")
-    os.environ["PRESSRUN_FONTCONFIG"] = folders
+
+
+def confine_fonts(cache: Folder) -> None:
+    """Point fontconfig at the pinned fonts' folders only, so that no font installed on
+    the machine can stand in for a missing glyph: the same content gives the same pages.
+    Its configuration and cache are kept in a folder of `cache` named after the font
+    folders, so that every build with the same fonts reuses them (an interrupted one
+    too), and nothing is left in the machine's temporary folder. Worker processes forked
+    after this inherit it."""
+    key = hashlib.sha256(os.pathsep.join(map(str, FONT_DIRS)).encode()).hexdigest()[:16]
+    folder = cache.path / f"fontconfig-{key}"
+    configuration, text = folder / "fonts.conf", _fontconfig(folder / "cache")
+    if not (cache.is_file(configuration) and cache.read_text(configuration) == text):
+        write_together(cache, [(configuration, text.encode("utf-8"))])
+    os.environ["FONTCONFIG_FILE"] = str(configuration)
+
+
+def fonts_confined() -> bool:
+    """Whether `confine_fonts` has pointed fontconfig at the pinned fonts in this process."""
+    configuration = os.environ.get("FONTCONFIG_FILE", "")
+    return configuration.endswith("fonts.conf") and Path(configuration).parent.name.startswith("fontconfig-")

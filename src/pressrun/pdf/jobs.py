@@ -6,9 +6,9 @@ here loads WeasyPrint.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..errors import Origin, Problem
+from ..files import Folder
 
 # The layout every PDF variant of a build is cut from: the print one, with its bleed.
 LAYOUT_VARIANT = "print"
@@ -19,7 +19,8 @@ class LayoutJob:
     """One layout: a whole book, one chunk of a large one, or a proof."""
 
     html: str
-    layouts: Path
+    # The layouts' folder: the only one (with the pinned fonts) the engine reads files from.
+    layouts: Folder
     origin: Origin
     # What the PDF is written as (see engine.PDF_VARIANTS).
     variant: str = LAYOUT_VARIANT

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..errors import Level, Origin, Problem
+from ..files import Folder
 from .book import LEFT, RIGHT, BookSlice, first_pages
 from .jobs import LaidOut, LayoutJob
 
@@ -65,7 +65,7 @@ class Pagination:
         slices: Sequence[BookSlice],
         contents: Sequence[str],
         render: Callable[[BookSlice], str],
-        layouts: Path,
+        layouts: Folder,
         origin: Origin,
         progress: LayoutProgress,
         bleed: float = 0.0,

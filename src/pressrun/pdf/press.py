@@ -50,7 +50,7 @@ def profile_channels(profile: bytes) -> int:
 def for_press(data: bytes, palette: Palette, setup: PressSetup) -> tuple[bytes, dict[Rgb, tuple[Cmyk, int]]]:
     """The print PDF from the layout's PDF, and the RGB colours that had no CMYK build in
     the palette (each with the build the profile gave it and its first page)."""
-    profile = palette.profile.read_bytes()
+    profile = palette.profile_data
     pdf = pikepdf.open(io.BytesIO(data))
     colours = PressColours(palette, ProfileConverter(profile))
     colours.apply(pdf)

@@ -9,22 +9,36 @@ imports WeasyPrint.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import multiprocessing.pool
+import os
 import queue
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from .jobs import LaidOut, LayoutJob
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
-def _start_worker() -> None:
-    from .fonts import confine_fonts
 
-    confine_fonts()
-    # Loaded now, while the main process reads the content, rather than by the first job.
+def _start_worker(parent: int) -> None:
+    _die_with(parent)
+    # Loaded now, while the main process reads the content, rather than by the first job
+    # (fontconfig was confined to the pinned fonts before the fork: see fonts.confine_fonts).
     import weasyprint  # noqa: F401
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when the build process dies, even by `kill -9`
+    (Linux's PR_SET_PDEATHSIG): a worker waiting for jobs would otherwise wait forever."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before the request was made
+        os._exit(1)
 
 
 def _lay_out(job: LayoutJob) -> LaidOut:
@@ -79,7 +93,8 @@ def workers(jobs: int, layouts: int) -> Iterator[SerialWorkers]:
     if jobs <= 1:
         yield SerialWorkers()
         return
-    pool = multiprocessing.get_context("fork").Pool(min(jobs, layouts), initializer=_start_worker)
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(min(jobs, layouts), initializer=_start_worker, initargs=(os.getpid(),))
     try:
         yield ParallelWorkers(pool)
     except BaseException:

@@ -21,7 +21,7 @@ from ..config import Config, load_config
 from ..content import Book, inline, load
 from ..content.diff import Change, changes, describe
 from ..errors import Origin, ProblemsFound, fail
-from ..files import write_atomically
+from ..files import exclusive, write_together
 from ..i18n.catalogs import catalog_path, extract_templates, merge, read_catalog, translated_languages
 from ..i18n.extract import PUBLICATION_OWNER
 from ..i18n.pofile import load_po
@@ -171,12 +171,15 @@ def report_data(report: ChangeReport) -> dict:
 
 
 def write_change_reports(config: Config, report: ChangeReport) -> None:
+    """`report.json` and `report.html` in `<output>/changes/`, put in place together."""
     out = config.output_dir / CHANGES_FOLDER
     data = json.dumps(report_data(report), indent=2, ensure_ascii=False)
-    write_atomically(out / "report.json", data.encode("utf-8"))
-    layouts = config.layouts_dir
+    layouts = config.folder("layouts")
     html = render_template(environment(layouts), layouts, REPORT_TEMPLATE, report=report)
-    write_atomically(out / "report.html", html.encode("utf-8"))
+    with exclusive(config.folder("output")):
+        write_together(
+            config.folder("output"), [(out / "report.json", data.encode("utf-8")), (out / "report.html", html.encode())]
+        )
 
 
 def change_summary(report: ChangeReport) -> list[str]:

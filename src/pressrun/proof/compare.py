@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import NOWHERE, Level, Origin, Problem, fail
-from ..files import write_atomically
 from .report import EditionProof
 
 # The stamp's band at the foot of every page, left out of page comparisons (see proof.css).
@@ -67,6 +66,7 @@ def export_revision(config: Config, revision: str, workdir: Path) -> Path:
         capture_output=True,
         check=True,
     ).stdout
+    workdir.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(workdir, filter="data")
     return workdir
@@ -88,9 +88,12 @@ def image_hash(image) -> str:
     return hashlib.sha256(image.tobytes()).hexdigest()[:16]
 
 
-def compare(current: EditionProof, data: bytes, previous: dict, previous_pdf: Path, out: Path) -> list[Problem]:
-    """What changed since the previous proof of the same edition, with before/after images."""
-    findings = []
+def compare(
+    current: EditionProof, data: bytes, previous: dict, previous_pdf: bytes | None, out: Path
+) -> tuple[list[Problem], list[tuple[Path, bytes]]]:
+    """What changed since the previous proof of the same edition, and the before/after
+    images of the pages that changed (to be written in `out`)."""
+    findings, images = [], []
     if current.pages != previous["pages"]:
         difference = current.pages - previous["pages"]
         kind = "page-added" if difference > 0 else "page-removed"
@@ -105,18 +108,18 @@ def compare(current: EditionProof, data: bytes, previous: dict, previous_pdf: Pa
         for number, (now, then) in enumerate(zip(current.page_hashes, previous["page_hashes"], strict=False), start=1)
         if now != then
     ]
-    if changed and previous_pdf.is_file():
-        before_images = list(page_images(previous_pdf.read_bytes(), scale=0.6))
+    if changed and previous_pdf is not None:
+        before_images = list(page_images(previous_pdf, scale=0.6))
         after_images = list(page_images(data, scale=0.6))
-        for number in changed:
+        for number in (number for number in changed if number <= len(before_images)):
             image = side_by_side(before_images[number - 1], after_images[number - 1])
             name = f"changes/{current.language}-page-{number:03d}.png"
             buffer = io.BytesIO()
             image.save(buffer, "PNG", optimize=True)
-            write_atomically(out / name, buffer.getvalue())
+            images.append((out / name, buffer.getvalue()))
             current.changed_pages.append({"page": number, "image": name})
             findings.append(Problem(Level.NOTICE, NOWHERE, "page-changed", f"page {number} looks different", number))
-    return findings
+    return findings, images
 
 
 def side_by_side(before, after):

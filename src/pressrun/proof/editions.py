@@ -10,9 +10,7 @@ the proof PDF. A proof is laid out through the same engine as a build, in one pi
 
 from __future__ import annotations
 
-import json
 import subprocess
-import tempfile
 from pathlib import Path
 
 from ..config import Config, load_config
@@ -20,20 +18,20 @@ from ..content import load
 from ..content.queries import source_queries
 from ..epub import PrintEdition, epub_files
 from ..errors import Level, Origin, Problem, ProblemsFound
-from ..files import proof_date, write_atomically
+from ..files import Folder, exclusive, proof_date, write_together
 from ..i18n import Edition, load_editions
 from ..i18n.catalogs import DOMAINS, coverage
 from ..i18n.glossary import load_glossaries
 from ..pdf.book import profiles_only, whole_book
 from ..pdf.engine import inspect_package_document, lay_out
-from ..pdf.fonts import FACES
+from ..pdf.fonts import FACES, confine_fonts
 from ..pdf.jobs import LaidOut, LayoutJob
 from ..pdf.preflight import RULES, preflight_problems
 from ..render import pdf_html
 from .compare import compare, export_revision, image_hash, page_images, source_revision
 from .datachecks import check_book
 from .layoutchecks import ImageSource, check_layout, contrast, page_budget
-from .report import EditionProof, ProofReport, profile_states, write_reports
+from .report import EditionProof, ProofReport, profile_states, read_report, report_files
 from .translationchecks import check_translations
 
 PROOF_VARIANT = "proof"
@@ -55,13 +53,16 @@ def _spans(edition: Edition, starts: dict[str, int], pages: int) -> dict[str, tu
     return spans
 
 
-def layout_files(layouts: Path, folder: str) -> ImageSource:
-    """Reads an image a document of `layouts/<folder>/` refers to, if it is in the layouts."""
-    root, base = layouts.resolve(), (layouts / folder).resolve()
+def layout_files(layouts: Folder, folder: str) -> ImageSource:
+    """Reads an image a document of `layouts/<folder>/` refers to, if it is a file of the
+    layouts (read through their boundary; one that leads out is not read)."""
 
     def read(src: str) -> bytes | None:
-        path = (base / src).resolve()
-        return path.read_bytes() if path.is_relative_to(root) and path.is_file() else None
+        path = layouts.path / folder / src
+        try:
+            return layouts.read_bytes(path) if layouts.is_file(path) else None
+        except ProblemsFound:
+            return None
 
     return read
 
@@ -71,7 +72,7 @@ def epub_contrast(config: Config, edition: Edition, laid: LaidOut) -> list[Probl
     own stylesheet and images, its text and icons against what is painted behind them
     (a reading system's default white page). Each finding names the stylesheet, where
     the colours are set, and the first document that shows it."""
-    documents, resources = epub_files(edition, config.layouts_dir, PrintEdition(laid.anchors, laid.pages, ""))
+    documents, resources = epub_files(edition, config.folder("layouts"), PrintEdition(laid.anchors, laid.pages, ""))
     files = {item.href: data for item, data in resources}
     stylesheet = Origin(config.shown(config.layouts_dir / "epub" / "style.css"))
     found: dict[str, Problem] = {}
@@ -104,15 +105,15 @@ def proof_edition(
     """The proof of an edition (or, `single`, of its profiles alone) and its findings."""
     html = pdf_html(
         edition,
-        config.layouts_dir,
+        config.folder("layouts"),
         variant=PROOF_VARIANT,
         created=made,
         book=profiles_only(edition.parts) if single else whole_book(edition.parts),
         fonts=FACES,
         stamp=stamp,
     )
-    job = LayoutJob(html, config.layouts_dir, Origin(config.shown(target)), variant=PROOF_VARIANT)
-    images = layout_files(config.layouts_dir, "pdf")
+    job = LayoutJob(html, config.folder("layouts"), Origin(config.shown(target)), variant=PROOF_VARIANT)
+    images = layout_files(config.folder("layouts"), "pdf")
     laid = lay_out(job, inspect=lambda pages: check_layout(pages, images))
     table, findings = _translation(edition)
     findings += laid.problems
@@ -130,11 +131,11 @@ def print_preflight(config: Config, language: str, year: int) -> tuple[dict, lis
     checked, for the report, and its failures. A proof lays out no print PDF of its own."""
     if "pdf" not in config.formats or "print" not in config.pdf_variants:
         return {}, []
-    path = config.pdf_path(language, "print", year)
+    path, output = config.pdf_path(language, "print", year), config.folder("output")
     shown = config.shown(path)
-    if not path.is_file():
+    if not output.is_file(path):
         return {"pdf": shown, "built": False}, []
-    failures = preflight_problems(path.read_bytes(), Origin(shown))
+    failures = preflight_problems(output.read_bytes(path, limit=2**40), Origin(shown))
     return {"pdf": shown, "built": True, "rules": len(RULES), "failures": len(failures)}, failures
 
 
@@ -144,21 +145,30 @@ def _stamp(config: Config):
     return made, revision, f"{revision} · {made.strftime('%Y-%m-%d %H:%M UTC')}"
 
 
-def _baseline(config: Config, revision: str, scratch: Path) -> tuple[Path | None, list[Problem]]:
+def _baseline(config: Config, revision: str, scratch: Path) -> tuple[Folder | None, list[Problem]]:
     """The proof folder of `revision` (its content, layouts and catalogs, proofed with
     this toolkit in `scratch`), or a notice saying why there is none."""
     try:
         previous = load_config(export_revision(config, revision, scratch))
         make_proof(previous, html_report=False)
-    except (ProblemsFound, subprocess.CalledProcessError) as error:
-        reason = "; ".join(str(p) for p in error.problems[:3]) if isinstance(error, ProblemsFound) else str(error)
-        return None, [Problem(Level.NOTICE, Origin(""), "baseline", f"no comparison with {revision}: {reason}")]
-    return previous.proof_dir, []
+    except subprocess.CalledProcessError:
+        reason = "it is not a commit of this repository (git rev-parse --verify)"
+    except ProblemsFound as error:
+        reason = "; ".join(str(p) for p in error.problems[:3])
+    else:
+        return Folder(previous.proof_dir, previous.root), []
+    return None, [Problem(Level.NOTICE, Origin(""), "baseline", f"no comparison with {revision!r}: {reason}")]
 
 
 def _previous_edition(previous: dict | None, language: str) -> dict | None:
     editions = previous["editions"] if previous else []
     return next((edition for edition in editions if edition["language"] == language), None)
+
+
+def _previous_pdf(against: Folder, edition: dict) -> bytes | None:
+    """The previous proof's PDF of an edition, when its folder holds it."""
+    path = against.path / edition["pdf"]
+    return against.read_bytes(path) if against.is_file(path) else None
 
 
 def make_proof(
@@ -169,18 +179,19 @@ def make_proof(
     html_report: bool = True,
 ) -> ProofReport:
     """Proof every configured language, compared with the proof in `against` or of
-    `against_revision` when given; write the reports (the HTML one unless `html_report`
-    is false: a baseline needs only the data)."""
+    `against_revision` when given; write the proofs and the reports (the HTML one unless
+    `html_report` is false: a baseline needs only the data), all of them or none."""
     book = load(config)
     glossaries = load_glossaries(config, book.publication.language)
-    made, revision, stamp = _stamp(config)
-    with tempfile.TemporaryDirectory(prefix="pressrun-previous-") as scratch:
+    with exclusive(config.folder("output")) as scratch:
+        confine_fonts(config.cache)
+        made, revision, stamp = _stamp(config)
         baseline: list[Problem] = []
+        previous_folder = Folder(against, against.parent) if against else None
         if against_revision:
-            against, baseline = _baseline(config, against_revision, Path(scratch))
-        report_path = against / "report.json" if against else None
-        previous = json.loads(report_path.read_text()) if report_path and report_path.is_file() else None
-        editions = []
+            previous_folder, baseline = _baseline(config, against_revision, scratch / "previous")
+        previous = read_report(previous_folder) if previous_folder else None
+        editions, files = [], []
         for edition in load_editions(config, config.languages, book):
             target = config.proof_path(edition.language, book.publication.year)
             proof, data = proof_edition(config, edition, stamp, made, target, single=False)
@@ -188,29 +199,37 @@ def make_proof(
             proof.preflight, failures = print_preflight(config, edition.language, book.publication.year)
             proof.findings += failures
             before = _previous_edition(previous, edition.language)
-            if before:
-                proof.findings += compare(proof, data, before, against / before["pdf"], config.proof_dir)
-            write_atomically(target, data)
+            if before and previous_folder:
+                findings, images = compare(
+                    proof, data, before, _previous_pdf(previous_folder, before), config.proof_dir
+                )
+                proof.findings += findings
+                files += images
+            files.append((target, data))
             editions.append(proof)
-    queries = [Problem(Level.NOTICE, query.origin, "source-query", query.text) for query in source_queries(config)]
-    name = config.output_name(book.publication.year)
-    report = ProofReport(
-        revision, made.isoformat(), baseline + check_book(book) + queries, editions, name, profile_states(book)
-    )
-    write_reports(config, report, config.proof_dir, html_report)
+        queries = [Problem(Level.NOTICE, query.origin, "source-query", query.text) for query in source_queries(config)]
+        name = config.output_name(book.publication.year)
+        report = ProofReport(
+            revision, made.isoformat(), baseline + check_book(book) + queries, editions, name, profile_states(book)
+        )
+        files += report_files(config, report, config.proof_dir, html_report)
+        write_together(config.folder("output"), files)
     return report
 
 
 def proof_profile(config: Config, profile_id: str) -> ProofReport:
     """A proof of one profile in each language, to send to its organisation for approval
     (`proof/<language>/<id>-proof.pdf`); no report files."""
-    made, revision, stamp = _stamp(config)
     book = load(config)
-    editions = []
-    for edition in load_editions(config, config.languages, book):
-        target = config.proof_path(edition.language, book.publication.year, profile_id)
-        proof, data = proof_edition(config, edition.restricted_to(profile_id), stamp, made, target, single=True)
-        write_atomically(target, data)
-        editions.append(proof)
+    with exclusive(config.folder("output")):
+        confine_fonts(config.cache)
+        made, revision, stamp = _stamp(config)
+        editions, files = [], []
+        for edition in load_editions(config, config.languages, book):
+            target = config.proof_path(edition.language, book.publication.year, profile_id)
+            proof, data = proof_edition(config, edition.restricted_to(profile_id), stamp, made, target, single=True)
+            files.append((target, data))
+            editions.append(proof)
+        write_together(config.folder("output"), files)
     states = [state for state in profile_states(book) if state.id == profile_id]
     return ProofReport(revision, made.isoformat(), [], editions, config.output_name(book.publication.year), states)

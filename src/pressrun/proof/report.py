@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..config import Config
 from ..content import Book
-from ..errors import Level, Problem
-from ..files import write_atomically
+from ..errors import Level, Origin, Problem, fail
+from ..files import Folder
 from ..render import environment, render_template
 
 REPORT_TEMPLATE = "proof/report.html.j2"
@@ -125,12 +126,13 @@ def preflight_outcome(checked: dict) -> str:
     return f"{checked['failures']} preflight failure(s), {checked['rules']} rules checked"
 
 
-def write_reports(config: Config, report: ProofReport, out: Path, html_report: bool = True) -> None:
-    """`report.json` and, unless `html_report` is false (a baseline needs only the data), `report.html`."""
+def report_files(config: Config, report: ProofReport, out: Path, html_report: bool = True) -> list[tuple[Path, bytes]]:
+    """`report.json` and, unless `html_report` is false (a baseline needs only the data),
+    `report.html`, to be written in `out`."""
     data = json.dumps(report_data(report), indent=2, ensure_ascii=False).encode("utf-8")
-    write_atomically(out / "report.json", data)
+    files = [(out / "report.json", data)]
     if html_report:
-        layouts = config.layouts_dir
+        layouts = config.folder("layouts")
         html = render_template(
             environment(layouts),
             layouts,
@@ -139,7 +141,39 @@ def write_reports(config: Config, report: ProofReport, out: Path, html_report: b
             config=config,
             preflight_outcome=preflight_outcome,
         )
-        write_atomically(out / "report.html", html.encode("utf-8"))
+        files.append((out / "report.html", html.encode("utf-8")))
+    return files
+
+
+def _is_edition(edition: Any) -> bool:
+    return (
+        isinstance(edition, dict)
+        and isinstance(edition.get("language"), str)
+        and isinstance(edition.get("pdf"), str)
+        and type(edition.get("pages")) is int
+        and isinstance(edition.get("starts"), dict)
+        and all(isinstance(anchor, str) and type(page) is int for anchor, page in edition["starts"].items())
+        and isinstance(edition.get("page_hashes"), list)
+        and all(isinstance(item, str) for item in edition["page_hashes"])
+    )
+
+
+def read_report(folder: Folder) -> dict:
+    """The `report.json` of a previous proof folder, checked to be one pressrun wrote."""
+    path = folder.path / "report.json"
+    origin = Origin(folder.shown(path))
+    try:
+        data = json.loads(folder.read_text(path))
+    except ValueError as error:
+        raise fail(
+            origin, "bad-report", f"not JSON ({error}): make that proof again, or compare with another"
+        ) from error
+    editions = data.get("editions") if isinstance(data, dict) else None
+    if not (isinstance(editions, list) and all(_is_edition(edition) for edition in editions)):
+        raise fail(
+            origin, "bad-report", "not a proof report pressrun wrote: make that proof again, or compare with another"
+        )
+    return data
 
 
 def summary(report: ProofReport) -> list[str]:
