@@ -57,12 +57,10 @@ def unusable_character(text: str, allowed: str = "\t\n") -> int | None:
     return next((i for i, char in enumerate(text) if ord(char) in _UNUSABLE and char not in allowed), None)
 
 
-def position(text: str, index: int, shown: str, line: int = 1, col: int = 1) -> Origin:
-    """Where character `index` of `text` is, for a text that starts at `line:col` of `shown`."""
+def position(text: str, index: int, shown: str) -> Origin:
+    """Where character `index` of `text`, the whole text of the file `shown`, is."""
     before = text[:index]
-    newlines = before.count("\n")
-    column = index - before.rfind("\n") if newlines else col + index
-    return Origin(shown, line + newlines, column)
+    return Origin(shown, before.count("\n") + 1, index - before.rfind("\n"))
 
 
 def character_problem(text: str, index: int) -> str:
@@ -91,7 +89,8 @@ class Folder:
             raise fail(Origin(self.shown(self.path)), "outside-project", _OUTSIDE.format(what="this folder"))
         resolved = path.resolve()
         if not resolved.is_relative_to(base):
-            raise fail(Origin(self.shown(path)), "outside-project", _OUTSIDE.format(what=f"{self.shown(self.path)}/"))
+            what = "the project" if self.path == self.root else f"{self.shown(self.path)}/"
+            raise fail(Origin(self.shown(path)), "outside-project", _OUTSIDE.format(what=what))
         return resolved
 
     def is_file(self, path: Path) -> bool:
@@ -166,7 +165,7 @@ class Folder:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise fail(Origin(self.shown(self.path)), "cannot-write", _cannot_write(error)) from error
+            raise fail(Origin(self.shown(self.path)), "cannot-write", cannot_write(error)) from error
         return self.inside(self.path)
 
 
@@ -212,7 +211,8 @@ def decode(data: bytes, shown: str, encoding: str = "utf-8", remedy: str = "") -
 # --- writing ------------------------------------------------------------------------------
 
 
-def _cannot_write(error: OSError) -> str:
+def cannot_write(error: OSError) -> str:
+    """What to tell the user when a file cannot be written, by the reason the system gives."""
     reason = {
         errno.ENOSPC: "the disk is full: free some space",
         errno.EDQUOT: "the disk quota is used up: free some space",
@@ -220,7 +220,7 @@ def _cannot_write(error: OSError) -> str:
         errno.EACCES: "permission denied: make the folder writable (chmod u+w)",
         errno.EPERM: "not permitted (is it immutable? chattr -i): make it writable",
     }.get(error.errno or 0, f"{error.strerror or error}")
-    return f"cannot write here: {reason}, or set [tool.pressrun] output to another folder"
+    return f"cannot write here: {reason}"
 
 
 def _sync_folder(folder: Path) -> None:
@@ -271,7 +271,7 @@ def write_together(folder: Folder, files: Sequence[tuple[Path, bytes]]) -> None:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
         if isinstance(error, OSError):
-            message = f"{_cannot_write(error)}; the previous files are untouched"
+            message = f"{cannot_write(error)}; the previous files are untouched"
             raise fail(Origin(folder.shown(current)), "cannot-write", message) from error
         raise
     _finish(folder, staged)
@@ -294,7 +294,7 @@ def _finish(folder: Folder, renames: list[tuple[Path, Path]]) -> None:
         (folder.path / JOURNAL).unlink(missing_ok=True)
         _sync_folder(folder.path)
     except OSError as error:
-        message = f"{_cannot_write(error)}; the next run puts the rest of the files in place"
+        message = f"{cannot_write(error)}; the next run puts the rest of the files in place"
         raise fail(Origin(folder.shown(target)), "cannot-write", message) from error
 
 
@@ -326,9 +326,12 @@ def recover(folder: Folder) -> None:
         return
     if (folder.path / JOURNAL).exists():
         _finish(folder, _journal(folder))
-    for path in folder.files():
-        if path.name.endswith(TEMPORARY):
-            path.unlink()
+    try:
+        for path in folder.files():
+            if path.name.endswith(TEMPORARY):
+                path.unlink()
+    except OSError as error:
+        raise fail(Origin(folder.shown(folder.path)), "cannot-write", cannot_write(error)) from error
     shutil.rmtree(folder.path / SCRATCH, ignore_errors=True)
 
 
@@ -343,7 +346,7 @@ def exclusive(folder: Folder) -> Iterator[Path]:
     try:
         descriptor = os.open(base / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as error:
-        raise fail(Origin(folder.shown(base)), "cannot-write", _cannot_write(error)) from error
+        raise fail(Origin(folder.shown(base)), "cannot-write", cannot_write(error)) from error
     try:
         try:
             # A POSIX record lock: held by this process only (the layout workers it forks
@@ -351,7 +354,7 @@ def exclusive(folder: Folder) -> Iterator[Path]:
             fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
             if error.errno not in (errno.EACCES, errno.EAGAIN):
-                raise fail(Origin(folder.shown(base)), "cannot-write", _cannot_write(error)) from error
+                raise fail(Origin(folder.shown(base)), "cannot-write", cannot_write(error)) from error
             raise fail(
                 Origin(folder.shown(base)),
                 "busy",
@@ -367,7 +370,10 @@ def exclusive(folder: Folder) -> Iterator[Path]:
 @contextlib.contextmanager
 def _scratch(scratch: Path) -> Iterator[Path]:
     previous = tempfile.tempdir
-    scratch.mkdir()
+    try:
+        scratch.mkdir()
+    except OSError as error:
+        raise fail(Origin(scratch.name), "cannot-write", cannot_write(error)) from error
     tempfile.tempdir = str(scratch)  # inherited by the layout workers forked during the run
     try:
         yield scratch

@@ -131,8 +131,11 @@ def environment(layouts: Folder, edition: Edition | None = None) -> Environment:
         return value
 
     def as_text(value: Any) -> Markup:
-        # Markup keeps its text only; anything else is set as text in the edition's typography.
-        return escape(value.striptags() if isinstance(value, Markup) else typography(str(value)))
+        # Markup keeps its text only (its spaces too: no-break ones are the typography's);
+        # anything else is set as text in the edition's typography.
+        if isinstance(value, Markup):
+            return escape(Markup(_TAGS.sub("", value)).unescape())
+        return escape(typography(str(value)))
 
     env = Environment(
         loader=_Layouts(layouts),
@@ -165,6 +168,7 @@ def environment(layouts: Folder, edition: Edition | None = None) -> Environment:
 # the EPUB package's metadata; style sheets and scripts are raw text.
 _TEXT_ONLY_ELEMENTS = re.compile(r"(?i)title|text|tspan|desc|meta|dc:[\w-]+|style|script")
 _RAW_ELEMENTS = ("style", "script")
+_TAGS = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 _JINJA_OPENERS = re.compile(r"\{\{|\{%|\{#")
 _JINJA_CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 

@@ -24,8 +24,8 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..errors import Origin, Problem, Problems, ProblemsFound
-from ..files import Folder
+from ..errors import Origin, Problem, Problems, ProblemsFound, fail
+from ..files import Folder, cannot_write
 from .assemble import finished
 from .fonts import FONT_DIRS, fonts_confined
 from .jobs import LAYOUT_VARIANT, Bookmark, ChunkPdf, LaidOut, LayoutJob
@@ -204,7 +204,17 @@ def anchor_pages(document) -> dict[str, int]:
 def lay_out(job: LayoutJob, inspect: Callable[[list], Iterable[Problem]] | None = None) -> LaidOut:
     """Lay out one job's HTML and, unless it only measures, write it as its variant.
     `inspect(pages)` may look at the laid-out boxes (the proof's layout checks) and add
-    what it finds to the problems."""
+    what it finds to the problems. The engine writes temporary files (its copies of the
+    fonts): a disk that cannot take them is an error of the job, not a crash."""
+    try:
+        return _lay_out(job, inspect)
+    except OSError as error:
+        raise fail(
+            job.origin, "cannot-write", f"the engine cannot write its temporary files: {cannot_write(error)}"
+        ) from error
+
+
+def _lay_out(job: LayoutJob, inspect: Callable[[list], Iterable[Problem]] | None) -> LaidOut:
     document, problems = _laid_out_document(job)
     if inspect is not None:
         problems.extend(inspect(document.pages))
