@@ -1,11 +1,12 @@
 """Orchestration: which editions to build, and their files written where they belong.
 
-Input: the Config. Output: each stale edition's files written atomically into
-`build/<language>/`, the digests of what they were made from, and the problems found on
-the way. An edition whose inputs did not change (see `incremental`) is not built again;
-the others are made in memory by `outputs`, their layouts running on `pdf.workers`. A
-build with errors (or, in strict mode, warnings) writes nothing: the previous outputs
-stay in place.
+Input: the Config. Output: each stale edition's files in `build/<language>/`, with the
+record of what they were made from (digests) and what they are (SHA-256), all put in
+place together (`files.write_together`), and the problems found on the way. An edition
+whose inputs and outputs did not change (see `incremental`) is not built again; the
+others are made in memory by `outputs`, their layouts running on `pdf.workers`. A build
+with errors (or, in strict mode, warnings) writes nothing, and one that cannot write
+all its files writes none: the previous outputs stay in place.
 """
 
 from __future__ import annotations
@@ -59,11 +60,18 @@ def build(
     hears how it goes. The output folder is held for the whole build; what an
     interrupted build left there is finished or removed first."""
     with exclusive(config.folder("output")):
-        return _build(config, strict, allow_untranslated, variants, jobs, force, progress)
+        return _build(config, strict, allow_untranslated, variants, jobs, force, progress or (lambda *_: None))
 
 
-def _build(config, strict, allow_untranslated, variants, jobs, force, progress) -> BuildResult:
-    report = progress or (lambda *_: None)
+def _build(
+    config: Config,
+    strict: bool,
+    allow_untranslated: bool,
+    variants: tuple[str, ...] | None,
+    jobs: int,
+    force: bool,
+    report: Progress,
+) -> BuildResult:
     chosen = tuple(variants or config.pdf_variants) if "pdf" in config.formats else ()
     options = {"variants": chosen, "allow_untranslated": allow_untranslated, "formats": config.formats}
     state = recorded(config)

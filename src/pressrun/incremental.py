@@ -3,8 +3,9 @@ the outputs, so that an edition whose inputs did not change is not built again.
 
 Input: the Config and a language. Output: a hex digest over the content, the layouts,
 the language's catalogs, the configuration, the pinned fonts, the toolkit and its
-rendering stack, SOURCE_DATE_EPOCH and the build options. Light on purpose: checking
-that nothing changed must not import the rendering stack.
+rendering stack, SOURCE_DATE_EPOCH and the build options; and whether the outputs the
+last build recorded (by their SHA-256) are still the files in place. Light on purpose:
+checking that nothing changed must not import the rendering stack.
 """
 
 from __future__ import annotations
