@@ -708,3 +708,16 @@ def test_a_full_disk_in_a_bilingual_build_writes_nothing(mini, monkeypatch):
     build = mini / "build"
     assert {path.relative_to(build).as_posix(): path.read_bytes() for path in build.glob("[!.]*/*")} == previous
     assert not [path for path in build.rglob("*") if path.name.endswith(".pressrun-tmp")]
+
+
+def test_the_proof_report_shows_findings_as_text(mini):
+    from pressrun.errors import Level, Origin, Problem
+    from pressrun.proof.report import EditionProof, ProofReport, report_files
+
+    finding = Problem(Level.WARNING, Origin('content/"><script>x</script>.yaml', 1, 1), "url", f"<script>{HOSTILE}")
+    edition = EditionProof("en", 'en/"><img src=x onerror=alert(1)>.pdf', 1, {}, [], [], [finding])
+    config = load_config(mini)
+    report = ProofReport("abc", "2024-05-02", [finding], [edition])
+    html = dict(report_files(config, report, config.proof_dir))[config.proof_dir / "report.html"].decode()
+    assert "<script>" not in html and "<img" not in html and "onerror=alert(1)>" not in html
+    assert 'href="en/&#34;&gt;&lt;img src=x onerror=alert(1)&gt;.pdf"' in html
