@@ -231,6 +231,8 @@ def _value_problem(field: dataclasses.Field, kind: type, value: Any) -> tuple[st
     is_list = kind is tuple
     if is_list and not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
         return "wrong-type", f"[tool.pressrun].{name}: expected a list of strings, got {value!r}"
+    if is_list and (twice := sorted({item for item in value if value.count(item) > 1})):
+        return "duplicate", f"[tool.pressrun].{name}: {', '.join(map(repr, twice))} listed twice"
     # A length in millimetres may be written as a whole number.
     accepted = (int, float) if kind is float else kind
     if not is_list and (not isinstance(value, accepted) or isinstance(value, bool)):

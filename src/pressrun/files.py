@@ -219,6 +219,8 @@ def cannot_write(error: OSError) -> str:
         errno.EROFS: "the disk is mounted read-only: build on a writable disk",
         errno.EACCES: "permission denied: make the folder writable (chmod u+w)",
         errno.EPERM: "not permitted (is it immutable? chattr -i): make it writable",
+        errno.EEXIST: "a file has the name of a folder to make: move it away",
+        errno.ENOTDIR: "a file stands where a folder should be: move it away",
     }.get(error.errno or 0, f"{error.strerror or error}")
     return f"cannot write here: {reason}"
 
