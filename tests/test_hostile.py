@@ -149,15 +149,6 @@ FILES_OUTSIDE = {
         "pyproject.toml:7:1: [tool.pressrun].output: 'layouts/out' overlaps the layouts folder 'layouts': "
         "outputs are written apart from their sources [bad-path]",
     ),
-    "a language listed twice": Case(
-        lambda p: configure(p, languages=["en", "en"]),
-        "pyproject.toml:7:1: [tool.pressrun].languages: 'en' listed twice [duplicate]",
-    ),
-    "output set to the name of a file": Case(
-        lambda p: write(p, "content.yaml", "") or configure(p, output="content.yaml"),
-        "content.yaml: cannot write here: a file has the name of a folder to make: move it away [cannot-write]",
-        ("build", "-q"),
-    ),
     "a template that is a link outside": Case(
         lambda p: link(p, "layouts/epub/part.xhtml.j2", outside(p)),
         "layouts/epub/part.xhtml.j2: " + OUTSIDE_THE_PROJECT.format("layouts/"),
@@ -424,6 +415,15 @@ TRACEBACKS = {
     "[tool] pressrun is not a table": Case(
         lambda p: write(p, "pyproject.toml", '[tool]\npressrun = "x"\n'),
         "pyproject.toml:2:1: tool.pressrun: expected the table [tool.pressrun] of pressrun's settings [wrong-type]",
+    ),
+    "a language listed twice": Case(
+        lambda p: configure(p, languages=["en", "en"]),
+        "pyproject.toml:7:1: [tool.pressrun].languages: 'en' listed twice [duplicate]",
+    ),
+    "output set to the name of a file": Case(
+        lambda p: write(p, "content.yaml", "") or configure(p, output="content.yaml"),
+        "content.yaml: cannot write here: a file has the name of a folder to make: move it away [cannot-write]",
+        ("build", "-q"),
     ),
     "tool is not a table": Case(
         lambda p: write(p, "pyproject.toml", "tool = 3\n"),
