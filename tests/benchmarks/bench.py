@@ -38,9 +38,9 @@ from pressrun.render import pdf_html
 config = load_config(Path(sys.argv[1]))
 (edition,) = load_editions(config, ["en"])
 created = datetime.datetime(2021, 10, 6, tzinfo=datetime.UTC)
-html = pdf_html(edition, config.layouts_dir, variant="screen", created=created, book=whole_book(edition.parts),
+html = pdf_html(edition, config.folder("layouts"), variant="screen", created=created, book=whole_book(edition.parts),
                 fonts=FACES)
-confine_fonts()
+confine_fonts(config.cache)
 from weasyprint import HTML
 HTML(string=html, base_url=(config.layouts_dir / "pdf").as_uri() + "/").write_pdf(sys.argv[2])
 """
