@@ -99,8 +99,12 @@ MARKUP = [
 ]
 pieces = st.one_of(st.sampled_from(MARKUP), st.text(max_size=5), st.characters())
 any_text = st.lists(pieces, max_size=12).map("".join)
-# Texts the loaders let through (the property of the writers is about those).
-usable_text = any_text.map(str.strip).filter(lambda text: text and text_problem(text) is None)
+# Texts the loaders let through (the property of the writers is about those): no
+# controls, surrogates or non-characters, which the loaders refuse.
+usable_character = st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="\ufffe\uffff")
+usable_pieces = st.one_of(st.sampled_from(MARKUP), st.text(usable_character, max_size=5))
+usable_text = st.lists(usable_pieces, max_size=12).map("".join).map(str.strip)
+usable_text = usable_text.filter(lambda text: text and text_problem(text) is None)
 # Elements only the generated texts could bring (the layouts make none of them).
 INJECTED = {"evil", "script"}
 
