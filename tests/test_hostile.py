@@ -22,8 +22,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import Run, add_language, configure, run
+from conftest import REPOSITORY, Run, add_language, configure, run
 from pressrun.config import load_config
+from pressrun.errors import ProblemsFound
 from pressrun.files import Folder, write_together
 from pressrun.incremental import recorded, state_path
 from pressrun.pdf.fonts import confine_fonts
@@ -61,6 +62,12 @@ def link(project: Path, relative: str, target: Path) -> None:
     if path.exists():
         path.unlink() if path.is_file() else path.rename(path.with_name(path.name + ".moved"))
     path.symlink_to(target)
+
+
+def line_of(relative: str, text: str) -> int:
+    """The line of the repository's `relative` file on which `text` first appears."""
+    lines = (REPOSITORY / relative).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if text in line)
 
 
 def refused(result: Run) -> None:
@@ -136,8 +143,8 @@ FILES_OUTSIDE = {
     ),
     "basename that climbs out of the output folder": Case(
         lambda p: configure(p, basename="../../../x"),
-        "pyproject.toml:7:1: [tool.pressrun].basename: '../../../x' is not a file name: use letters, digits, "
-        "'.', '-' and '_', without folders [bad-path]",
+        "pyproject.toml:7:1: [tool.pressrun].basename: '../../../x' is not a safe file name: letters, digits, '.', "
+        "'_' and '-' only (no folder), starting with a letter or digit, at most 120 characters [bad-basename]",
     ),
     "output set outside the project": Case(
         lambda p: configure(p, output="../out"),
@@ -171,7 +178,8 @@ FILES_OUTSIDE = {
     ),
     "a template that includes a file through ..": Case(
         lambda p: replace(p, "layouts/pdf/publication.html.j2", "<body>", '<body>{% include "../../secret.txt" %}'),
-        "layouts/pdf/publication.html.j2:36: template error: no template '../../secret.txt' in layouts/ [template]",
+        f"layouts/pdf/publication.html.j2:{line_of('layouts/pdf/publication.html.j2', '<body>')}: template error: "
+        "no template '../../secret.txt' in layouts/ [template]",
         ("build", "-q", "--jobs", "1"),
     ),
 }
@@ -201,9 +209,12 @@ def test_extraction_refuses_a_template_that_is_a_link_outside(mini):
 def test_a_revision_is_never_an_option_for_git(mini):
     subprocess.run(["git", "init", "-q", str(mini)], check=True)
     target = mini.parent / "overwritten.txt"
-    with pytest.raises(subprocess.CalledProcessError):
+    with pytest.raises(ProblemsFound) as refused_revision:
         export_revision(load_config(mini), f"--output={target}", mini.parent / "previous")
     assert not target.exists()
+    assert [str(problem) for problem in refused_revision.value.problems] == [
+        f"revision: '--output={target}' is not a revision (a tag, branch or commit) [revision]"
+    ]
 
 
 def test_a_previous_report_cannot_point_outside_its_folder(mini, tmp_path):
@@ -225,7 +236,7 @@ def test_a_digest_naming_files_outside_is_not_trusted(mini):
     assert recorded(config) == {"en": entry}, "well-formed: read, but it names no output of this build"
     from pressrun.incremental import up_to_date
 
-    assert not up_to_date(config, "en", "0" * 64, recorded(config), config.output_paths("en", ("screen",)))
+    assert not up_to_date(config, "en", "0" * 64, recorded(config), 1)
     assert secret.read_text().startswith(SECRET), "never written"
 
 
@@ -538,7 +549,7 @@ def test_a_duplicate_message_is_an_error(mini):
 def _latin1(project: Path, charset: str) -> None:
     path = project / "locales/fr/LC_MESSAGES/content.po"
     text = path.read_text(encoding="utf-8").replace("charset=utf-8", f"charset={charset}")
-    path.write_bytes(text.replace('msgstr "FR Beta Hub"', 'msgstr "FR Bêta Hub"').encode("latin-1"))
+    path.write_bytes(text.replace('msgstr "FR Beta Hub"', 'msgstr "FR Bêta Hub"').encode("latin-1", errors="replace"))
 
 
 def test_a_latin1_catalog_with_its_charset_is_read_in_it(mini):

@@ -141,10 +141,10 @@ def test_a_build_killed_while_laying_out_leaves_the_previous_outputs(changed):
 def test_a_build_killed_between_renames_is_completed_by_the_next(changed):
     project, previous = changed
     code = "from pressrun.cli import main\nsys.exit(main(sys.argv[1:]))\n"
-    killed(code, "replace", "build/en/publication.pdf", *pressrun(project, "build", "-q", "--jobs", "1")[3:])
+    killed(code, "replace", "build/en/publication-print.pdf", *pressrun(project, "build", "-q", "--jobs", "1")[3:])
     now = outputs(project)
-    assert now["en/publication-print.pdf"] != previous["en/publication-print.pdf"], "renamed before the kill"
-    assert now["en/publication.pdf"] == previous["en/publication.pdf"], "not yet renamed"
+    assert now["en/publication.pdf"] != previous["en/publication.pdf"], "renamed before the kill"
+    assert now["en/publication-print.pdf"] == previous["en/publication-print.pdf"], "not yet renamed"
     result = run(project, "build", "--jobs", "1")
     assert result.out.startswith("en: up to date"), "the next run put the rest in place"
     assert all(outputs(project)[name] != previous[name] for name in previous)

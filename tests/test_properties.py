@@ -31,7 +31,7 @@ from pressrun.content import inline, load
 from pressrun.content.model import Book
 from pressrun.content.schema import Text, text_problem
 from pressrun.content.texts import replace_texts
-from pressrun.epub import make_epub
+from pressrun.epub import PrintEdition, make_epub
 from pressrun.errors import ProblemsFound
 from pressrun.files import Folder
 from pressrun.i18n import localize
@@ -261,7 +261,8 @@ def test_the_epub_is_well_formed_and_holds_no_markup_from_its_texts(book, texts,
         hostile, Locale.parse(language), {"content": _none("content"), "layouts": _none("layouts")}, labels
     )
     when = datetime.datetime(2024, 5, 2, tzinfo=datetime.UTC)
-    epub = make_epub(edition, layouts, {"part-hosts": 3, "profile-beta": 4}, when, "publication")
+    print_edition = PrintEdition({"part-hosts": 3, "profile-beta": 4}, 8, "publication-print.pdf")
+    epub = make_epub(edition, layouts, print_edition, when, "publication")
     with zipfile.ZipFile(io.BytesIO(epub.data)) as archive:
         for name in archive.namelist():
             if name.endswith((".xhtml", ".opf", ".svg")):

@@ -76,10 +76,11 @@ def _build(
     options = {"variants": chosen, "allow_untranslated": allow_untranslated, "formats": config.formats}
     state = recorded(config)
     digests = {language: edition_digest(config, language, options) for language in config.languages}
+    outputs_each = len(chosen) + ("epub" in config.formats)
     stale = [
         language
         for language in config.languages
-        if force or not up_to_date(config, language, digests[language], state, config.output_paths(language, chosen))
+        if force or not up_to_date(config, language, digests[language], state, outputs_each)
     ]
     fresh = tuple(language for language in config.languages if language not in stale)
     if not stale:

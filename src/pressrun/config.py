@@ -171,13 +171,6 @@ class Config:
     def epub_path(self, language: str, year: int) -> Path:
         return self.output_dir / language / f"{self.output_name(year)}.epub"
 
-    def output_paths(self, language: str, variants: tuple[str, ...], year: int) -> list[Path]:
-        """The files a build writes for `language`: the chosen PDF variants (print first,
-        the layout the screen one is cut from), then the EPUB."""
-        chosen = [variant for variant in ("print", "screen") if variant in variants and "pdf" in self.formats]
-        epub = [self.epub_path(language, year)] if "epub" in self.formats else []
-        return [self.pdf_path(language, variant, year) for variant in chosen] + epub
-
     @property
     def cache(self) -> Folder:
         """Where builds and proofs keep what they can reuse (fontconfig's cache), in folders

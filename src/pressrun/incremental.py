@@ -115,11 +115,13 @@ def output_digest(folder: Folder, path: Path) -> str | None:
         return None
 
 
-def up_to_date(config: Config, language: str, digest: str, state: dict[str, dict], outputs: list[Path]) -> bool:
-    """Whether the edition's inputs are those recorded and each of its `outputs` is the
-    file the last build wrote (a file changed, truncated or removed since is built again)."""
+def up_to_date(config: Config, language: str, digest: str, state: dict[str, dict], outputs: int) -> bool:
+    """Whether the edition's inputs are those recorded, and each of the `outputs` files
+    recorded for it (in `<output>/<language>/`) is still the file the last build wrote: a
+    file changed, truncated or removed since, or one recorded elsewhere, means building
+    it again."""
     entry = state.get(language)
-    if not entry or entry["digest"] != digest or set(entry["outputs"]) != {config.shown(p) for p in outputs}:
+    if not entry or entry["digest"] != digest or len(entry["outputs"]) != outputs:
         return False
-    folder = config.folder("output")
-    return all(output_digest(folder, path) == entry["outputs"][config.shown(path)] for path in outputs)
+    folder = Folder(config.output_dir / language, config.root)
+    return all(output_digest(folder, config.root / path) == sha for path, sha in entry["outputs"].items())

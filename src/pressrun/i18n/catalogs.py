@@ -181,12 +181,12 @@ def layout_messages(config: Config) -> frozenset[str]:
     messages = [message for message in _extract(config, "layouts", when, config.basename) if message.id]
     problems = Problems()
     for message in messages:
-        if not isinstance(message.id, str) or placeholders(message.id) != []:
+        if not isinstance(message.id, str) or placeholders(message.id) is None:
             path, line = message.locations[0] if message.locations else (config.layouts, 0)
             problems.error(
                 Origin(str(path), line),
                 "template",
-                f"label {message.id!r}: labels take no placeholders; write %% for %",
+                f"label {message.id!r}: labels go through %: write %% for a percent sign",
             )
     problems.raise_if_errors()
     return frozenset(label_key(message.context, message.id) for message in messages)
