@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -154,12 +153,12 @@ def _previous(config: Config, since: str, scratch: Path) -> tuple[Config, Book]:
 def make_changes(config: Config, since: str) -> ChangeReport:
     """What changed since revision `since`; the reports written in `<output>/changes/`."""
     book = load(config)
-    with tempfile.TemporaryDirectory(prefix="pressrun-since-") as scratch:
-        previous, old_book = _previous(config, since, Path(scratch))
+    with exclusive(config.folder("output")) as scratch:
+        previous, old_book = _previous(config, since, scratch / "since")
         entries = content_changes(old_book, book)
         languages = translation_work(config, previous, book.publication.language)
-    report = ChangeReport(since, source_revision(config.root), tuple(entries), tuple(languages))
-    write_change_reports(config, report)
+        report = ChangeReport(since, source_revision(config.root), tuple(entries), tuple(languages))
+        write_change_reports(config, report)
     return report
 
 
@@ -171,15 +170,14 @@ def report_data(report: ChangeReport) -> dict:
 
 
 def write_change_reports(config: Config, report: ChangeReport) -> None:
-    """`report.json` and `report.html` in `<output>/changes/`, put in place together."""
+    """`report.json` and `report.html` in `<output>/changes/`, put in place together (the
+    caller holds the output folder)."""
     out = config.output_dir / CHANGES_FOLDER
     data = json.dumps(report_data(report), indent=2, ensure_ascii=False)
     layouts = config.folder("layouts")
     html = render_template(environment(layouts), layouts, REPORT_TEMPLATE, report=report)
-    with exclusive(config.folder("output")):
-        write_together(
-            config.folder("output"), [(out / "report.json", data.encode("utf-8")), (out / "report.html", html.encode())]
-        )
+    files = [(out / "report.json", data.encode("utf-8")), (out / "report.html", html.encode("utf-8"))]
+    write_together(config.folder("output"), files)
 
 
 def change_summary(report: ChangeReport) -> list[str]:
