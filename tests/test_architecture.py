@@ -33,8 +33,12 @@ ALLOWED = {
     # The organisations' forms: an entry out (its words from the layouts, in a language's
     # catalogs, like an edition's labels) and back into the content; nothing of the outputs.
     "intake": {"errors", "config", "files", "content", "i18n", "render"},
+    # The preview sits beside builds too: it makes an edition's outputs in memory as build
+    # does (outputs), through the same layout cache (pdf, keyed with incremental's digest),
+    # and writes nothing but cache entries.
+    "preview": {"errors", "config", "content", "i18n", "incremental", "outputs", "pdf"},
     # The preflight command checks any PDF it is given, with the PDF stage's preflight.
-    "cli": {"errors", "config", "files", "content", "i18n", "build", "proof", "pdf", "intake"},
+    "cli": {"errors", "config", "files", "content", "i18n", "build", "proof", "pdf", "intake", "preview"},
 }
 
 

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from .config import Config
 from .errors import Level, Problem, ProblemsFound
 from .files import exclusive, write_together
-from .incremental import edition_digest, recorded, state_path, up_to_date
+from .incremental import edition_digest, layout_environment, recorded, state_path, up_to_date
+from .pdf.cache import LayoutCache, collect
 from .pdf.fonts import confine_fonts
 from .pdf.workers import workers
 
@@ -53,7 +54,8 @@ def build(
     force: bool = False,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build every configured edition whose inputs changed (all of them with `force`);
+    """Build every configured edition whose inputs changed (all of them with `force`),
+    reusing the layouts of earlier builds that are still right (none with `force`);
     raise ProblemsFound, writing nothing, on errors. Untranslated or fuzzy messages are
     errors unless `allow_untranslated`: then the source text stands in, marked with its
     language, and each gap is a warning. `progress(language, stage, completed, total)`
@@ -86,11 +88,17 @@ def _build(
     if not stale:
         return BuildResult((), (), fresh)
     confine_fonts(config.cache)  # before the workers are forked: they inherit it
+    environment = layout_environment(config)
+    # With --force every layout is done again (and still recorded for the next build).
+    caches = {language: LayoutCache(config.layout_cache(), environment, read=not force) for language in stale}
     with workers(jobs, _layouts_ahead(config, len(stale))) as pool:
         # The stages that load the rendering stack, imported only once something is stale.
         from .outputs import make_editions
 
-        gaps, press_warnings, outputs = make_editions(config, stale, chosen, pool, report, allow_untranslated)
+        gaps, press_warnings, outputs = make_editions(config, stale, chosen, pool, report, allow_untranslated, caches)
+    for language, cache in caches.items():
+        cache.keep(language)
+    collect(config.layout_cache())
     level = Level.WARNING if allow_untranslated else Level.ERROR
     problems = [dataclasses.replace(gap, level=level) for gap in gaps] + press_warnings
     problems += [problem for output in outputs for problem in output.problems]
@@ -119,4 +127,6 @@ def _layouts_ahead(config: Config, editions: int) -> int:
     (counted from the profile files, before the content is read)."""
     from .content.load import profile_file_count
 
-    return editions * max(1, math.ceil(profile_file_count(config) / config.chunk_profiles))
+    # The front matter is a layout of its own in a chunked book.
+    chunks = math.ceil(profile_file_count(config) / config.chunk_profiles)
+    return editions * (chunks + 1 if chunks > 1 else 1)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .config import PDF_VARIANT_NAMES, load_config
+from .config import CONFIG_FILE, PDF_VARIANT_NAMES, load_config
 from .errors import Level, ProblemsFound
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -112,6 +112,17 @@ def _progress(quiet: bool):
             progress.refresh()
 
         yield report
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from .preview import serve
+
+    if not (args.project / CONFIG_FILE).is_file():
+        print(f"pressrun preview: no {CONFIG_FILE} in {args.project}: pass --project", file=sys.stderr)
+        return EXIT_USAGE
+    # Mistakes in the project do not stop the preview: it shows them until they are mended.
+    serve(args.project, args.language, args.host, args.port, args.jobs, lambda line: print(line, flush=True))
+    return EXIT_OK
 
 
 def _proof(args: argparse.Namespace) -> int:
@@ -314,6 +325,20 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     build.set_defaults(run=_build)
+    preview = commands.add_parser(
+        "preview", help="show an edition's pages in a browser, updated after each save (a local web server)"
+    )
+    preview.add_argument("--language", metavar="LL", help="the edition to show (default: the first configured)")
+    preview.add_argument(
+        "--port", type=int, default=8000, metavar="N", help="port to listen on (default: 8000; 0: any free one)"
+    )
+    preview.add_argument(
+        "--host", default="127.0.0.1", metavar="H", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    preview.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="layout processes (default: cores)"
+    )
+    preview.set_defaults(run=_preview)
     proof = commands.add_parser(
         "proof", help="proof every edition: DRAFT PDFs and a report (HTML, JSON, console) in <output>/proof/"
     )

@@ -34,6 +34,8 @@ BASENAME_FIELDS = ("year",)
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
 # The settings that name a folder of the project; the outputs' folder must be apart from the others.
 FOLDER_SETTINGS = ("content", "layouts", "locales", "output")
+# Inside the output folder: the layouts of the last builds, reused by the next ones.
+LAYOUT_CACHE_FOLDER = ".pressrun-layouts"
 
 
 def is_language_code(value: str) -> bool:
@@ -69,9 +71,10 @@ class Config:
     languages: tuple[str, ...] = setting(("en",), "The editions' languages; each is built into `<output>/<language>/`.")
     page_budget: int = setting(3, "Pages a profile may take before the proof report flags it.")
     chunk_profiles: int = setting(
-        30,
-        "Profiles per layout chunk: a directory with more is laid out in chunks by parallel processes and joined "
-        "into one PDF, which bounds memory and uses every core.",
+        6,
+        "Profiles per layout chunk: a directory with more is laid out in chunks (after the front matter) by "
+        "parallel processes and joined into one PDF; a later build or the preview lays out again only the chunks "
+        "that changed.",
     )
     formats: tuple[str, ...] = setting(
         FORMAT_NAMES,
@@ -150,6 +153,13 @@ class Config:
         """The folder a setting names (`content`, `layouts`, `locales`, `output`), or the
         project folder itself (`project`), as the boundary its files are read through."""
         return Folder(self.root if name == "project" else self.root / getattr(self, name), self.root)
+    @property
+    def layout_cache_dir(self) -> Path:
+        return self.output_dir / LAYOUT_CACHE_FOLDER
+
+    def layout_cache(self) -> Folder:
+        """The layout cache's folder, as the boundary its files are read and written through."""
+        return Folder(self.layout_cache_dir, self.root)
 
     def shown(self, path: Path) -> str:
         """`path` as the user sees it: relative to the project, with forward slashes."""

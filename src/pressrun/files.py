@@ -233,8 +233,8 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _stage(target: Path, data: bytes) -> Path:
-    """`data` written and synced beside `target`, under a name `recover` knows."""
+def _stage(target: Path, data: bytes, durable: bool = True) -> Path:
+    """`data` written (and, when `durable`, synced) beside `target`, under a name `recover` knows."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}{TEMPORARY}")
     temporary.unlink(missing_ok=True)
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
@@ -242,7 +242,8 @@ def _stage(target: Path, data: bytes) -> Path:
         os.fchmod(descriptor, 0o644)
         stream.write(data)
         stream.flush()
-        os.fsync(descriptor)
+        if durable:
+            os.fsync(descriptor)
     if target.exists():
         # Fails now, before anything is replaced, when the target cannot be changed.
         status = target.stat()
@@ -250,9 +251,11 @@ def _stage(target: Path, data: bytes) -> Path:
     return temporary
 
 
-def write_together(folder: Folder, files: Sequence[tuple[Path, bytes]]) -> None:
+def write_together(folder: Folder, files: Sequence[tuple[Path, bytes]], durable: bool = True) -> None:
     """Put every file of `files` (paths inside `folder`) in place, or none of them: a
-    failure to write leaves every previous file as it was, with a located error."""
+    failure to write leaves every previous file as it was, with a located error.
+    `durable=False` skips waiting for the disk: for files that are only a cache, which
+    their reader checks anyway."""
     if not files:
         return
     base = folder.make()
@@ -263,7 +266,7 @@ def write_together(folder: Folder, files: Sequence[tuple[Path, bytes]]) -> None:
             folder.inside(current.parent)
             current.parent.mkdir(parents=True, exist_ok=True)
             folder.inside(current.parent)
-            staged.append((_stage(current, data), current))
+            staged.append((_stage(current, data, durable), current))
         current = base
         if len(staged) > 1:  # one file is put in place by one rename: it needs no journal
             journal = [[_relative(folder, temp), _relative(folder, target)] for temp, target in staged]

@@ -3,9 +3,10 @@ the outputs, so that an edition whose inputs did not change is not built again.
 
 Input: the Config and a language. Output: a hex digest over the content, the layouts,
 the language's catalogs, the configuration, the pinned fonts, the toolkit and its
-rendering stack, SOURCE_DATE_EPOCH and the build options; and whether the outputs the
-last build recorded (by their SHA-256) are still the files in place. Light on purpose:
-checking that nothing changed must not import the rendering stack.
+rendering stack, SOURCE_DATE_EPOCH and the build options; whether the outputs the last
+build recorded (by their SHA-256) are still the files in place; and the digest of what a
+layout depends on besides its HTML, for the layout cache (`pdf.cache`). Light on
+purpose: checking that nothing changed must not import the rendering stack.
 """
 
 from __future__ import annotations
@@ -76,6 +77,15 @@ def edition_digest(config: Config, language: str, options: dict) -> str:
     _toolkit(digest)
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     digest.update(json.dumps(options, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def layout_environment(config: Config) -> str:
+    """The digest of what a layout depends on besides its HTML: the layouts folder (its
+    stylesheets, icons and print profile), the toolkit, the fonts and the rendering stack."""
+    digest = hashlib.sha256()
+    _add_tree(digest, config.folder("layouts"))
+    _toolkit(digest)
     return digest.hexdigest()
 
 

@@ -12,7 +12,7 @@ print PDF, the screen PDF and the EPUB's page list all come from that layout.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +24,11 @@ from .files import build_date
 from .i18n import Edition, load_editions
 from .pdf.assemble import join, screen_from_print
 from .pdf.book import BookSlice, contents_anchors, plan
+from .pdf.cache import LayoutCache
 from .pdf.colour import PRINT_STYLESHEET, Palette, read_palette
 from .pdf.fonts import FACES
 from .pdf.jobs import LAYOUT_VARIANT
-from .pdf.paginate import Pagination
+from .pdf.paginate import Pagination, lay_out
 from .pdf.preflight import preflight_problems
 from .pdf.press import PressSetup, for_press, profile_channels
 from .pdf.workers import SerialWorkers
@@ -88,7 +89,13 @@ class EditionOutputs:
     """One edition on its way to its files: its pagination, then its files."""
 
     def __init__(
-        self, config: Config, edition: Edition, variants: tuple[str, ...], press: Press | None, progress: Progress
+        self,
+        config: Config,
+        edition: Edition,
+        variants: tuple[str, ...],
+        press: Press | None,
+        progress: Progress,
+        cache: LayoutCache | None = None,
     ):
         self.config = config
         self.edition = edition
@@ -108,6 +115,7 @@ class EditionOutputs:
             Origin(config.shown(config.pdf_path(self.language, LAYOUT_VARIANT, self.year))),
             lambda stage, completed=0, total=0: progress(self.language, stage, completed, total),
             bleed=config.bleed,
+            cache=cache,
         )
 
     def _html(self, book: BookSlice) -> str:
@@ -194,31 +202,27 @@ def make_editions(
     pool: SerialWorkers,
     progress: Progress,
     allow_untranslated: bool,
+    caches: Mapping[str, LayoutCache] | None = None,
 ) -> tuple[list[Problem], list[Problem], list[EditionFiles]]:
     """The translation gaps, the release's warnings (the press's, and the profiles their
     organisations have not approved), and the files of each edition in `languages`
     (raises ProblemsFound on gaps unless they are allowed, and on errors in the press).
-    An edition's layout jobs go to the workers as soon as its HTML is rendered, and its
-    files are made as soon as its last layout is back, while the workers go on with the
-    others."""
+    Layouts are taken from each language's cache in `caches` where it has them. An
+    edition's layout jobs go to the workers as soon as its HTML is rendered, and its files
+    are made as soon as its last layout is back, while the workers go on with the others."""
     press, press_problems = press_of(config) if "print" in variants else (None, [])
     editions = load_editions(config, languages)
     gaps = [gap for edition in editions for gap in edition.gaps]
     stopping = [problem for problem in press_problems if problem.level is Level.ERROR]
     if stopping or (gaps and not allow_untranslated):
         raise ProblemsFound(stopping + ([] if allow_untranslated else gaps))
-    outputs = []
-    for edition in editions:
-        output = EditionOutputs(config, edition, variants, press, progress)
-        for key, job in output.pagination.first_jobs():
-            pool.submit(job, (output, key))
-        outputs.append(output)
-    made: dict[str, EditionFiles] = {}
-    while pool.pending:
-        (output, key), result = pool.next()
-        for next_key, job in output.pagination.done(key, result):
-            pool.submit(job, (output, next_key))
-        if output.pagination.finished:
-            made[output.language] = output.files()
+    caches = caches or {}
+    outputs = [
+        EditionOutputs(config, edition, variants, press, progress, caches.get(edition.language)) for edition in editions
+    ]
+    made = {}
+    for index in lay_out([output.pagination for output in outputs], pool):
+        made[index] = outputs[index].files()
     # The release's other warnings: profiles their organisations have not approved.
-    return gaps, press_problems + not_approved(editions[0].book), [made[output.language] for output in outputs]
+    warnings = press_problems + not_approved(editions[0].book)
+    return gaps, warnings, [made[index] for index in range(len(outputs))]

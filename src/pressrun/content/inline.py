@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -42,10 +42,17 @@ def parser() -> MarkdownIt:
     return md
 
 
-def tokens(text: str) -> list[Token]:
-    """The inline tokens of `text` (one paragraph)."""
+def tokens(text: str) -> tuple[Token, ...]:
+    """The inline tokens of `text` (one paragraph). Not to be changed: they are shared."""
+    return _parsed(str(text))
+
+
+# Parsing is most of the time of localizing and rendering an edition, and the same texts
+# are parsed by both, and again by every update of the preview.
+@lru_cache(maxsize=1 << 16)
+def _parsed(text: str) -> tuple[Token, ...]:
     block = parser().parseInline(text)
-    return block[0].children or [] if block else []
+    return tuple(block[0].children or []) if block else ()
 
 
 def footnote_calls(text: str) -> list[str]:

@@ -20,8 +20,8 @@ from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from ..config import Config
-from ..errors import Origin, Problems, ProblemsFound
-from ..files import Folder, position
+from ..errors import Origin, Problem, Problems, ProblemsFound
+from ..files import Folder, decode, position
 from . import inline
 from .convert import Converter, Invalid
 from .model import Book, Profile, Publication
@@ -182,23 +182,57 @@ def profile_file_count(config: Config) -> int:
     return len(profile_files(config, Problems()))
 
 
-def load(config: Config) -> Book:
-    """Load and validate the publication in the content folder; raise ProblemsFound."""
+# What reading one file gave: its bytes, the object made of them (or None), its problems.
+Reading = tuple[bytes, Any, tuple[Problem, ...]]
+
+
+def _read_file(folder: Folder, path: Path, memo: dict[str, Reading] | None, make) -> tuple[Any, tuple[Problem, ...]]:
+    """`make(node, problems)` applied to the YAML in `path` (read through `folder`), unless
+    `memo` holds a reading of the same bytes."""
+    shown = folder.shown(path)
+    try:
+        data = folder.read_bytes(path, limit=MAX_YAML_BYTES)
+    except ProblemsFound as error:
+        return None, tuple(error.problems)
+    if memo is not None and shown in memo and memo[shown][0] == data:
+        return memo[shown][1:]
+    problems = Problems()
+    made = None
+    try:
+        node = parse_yaml(decode(data, shown), shown, problems)
+    except ProblemsFound as error:  # not UTF-8, or a character no output may hold
+        problems.extend(error.problems)
+        node = None
+    if node is not None:
+        with contextlib.suppress(Invalid):
+            made = make(node, problems)
+    if memo is not None:
+        memo[shown] = (data, made, tuple(problems.items))
+    return made, tuple(problems.items)
+
+
+def load(config: Config, memo: dict[str, Reading] | None = None) -> Book:
+    """Load and validate the publication in the content folder; raise ProblemsFound.
+    A caller that loads again and again (the preview) keeps a `memo` of each file's
+    reading, so that only files whose bytes changed are read again."""
     problems = Problems()
     base = config.content_dir
     shown = config.shown
     folder = config.folder("content")
 
-    converter = Converter(problems)
     publication = None
     publication_path = base / PUBLICATION_FILE
     if not (publication_path.exists() or publication_path.is_symlink()):
         problems.error(Origin(shown(publication_path)), "missing-file", "the publication file is missing")
     else:
-        node = read_yaml(folder, publication_path, problems)
-        if node is not None:
-            with contextlib.suppress(Invalid):
-                publication = converter.object(node, Publication, Origin(shown(publication_path), 1, 1), "publication")
+        origin = Origin(shown(publication_path), 1, 1)
+        publication, found = _read_file(
+            folder,
+            publication_path,
+            memo,
+            lambda node, found: Converter(found).object(node, Publication, origin, "publication"),
+        )
+        problems.extend(found)
 
     profiles: dict[str, Profile] = {}
     seen_ids: dict[str, Origin] = {}
@@ -222,22 +256,26 @@ def load(config: Config) -> Book:
             )
             continue
         seen_ids[profile_id] = origin
-        node = read_yaml(folder, path, problems)
-        if node is None:
-            continue
-        try:
-            profile = converter.object(node, Profile, origin, "profile")
-        except Invalid:
-            continue
-        profile = dataclasses.replace(profile, id=profile_id, footnotes=profile.footnotes or {})
-        check_footnotes(profile, problems)
-        profiles[profile_id] = profile
+        profile, found = _read_file(folder, path, memo, _profile_reader(profile_id, origin))
+        problems.extend(found)
+        if profile is not None:
+            profiles[profile_id] = profile
 
     if publication is not None:
         _check_parts(publication, profiles, seen_ids, problems, shown(profiles_dir))
     problems.raise_if_errors()
     assert publication is not None
     return Book(publication=publication, profiles=profiles)
+
+
+def _profile_reader(profile_id: str, origin: Origin):
+    def make(node: Any, problems: Problems) -> Profile:
+        profile = Converter(problems).object(node, Profile, origin, "profile")
+        profile = dataclasses.replace(profile, id=profile_id, footnotes=profile.footnotes or {})
+        check_footnotes(profile, problems)
+        return profile
+
+    return make
 
 
 def _check_parts(

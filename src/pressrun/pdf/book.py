@@ -2,8 +2,9 @@
 large book begins.
 
 A directory with up to `chunk_profiles` profiles is one layout. A larger one is cut into
-chunks that parallel processes lay out separately; this module decides the cuts and,
-once the chunks' pages are counted, the page each chunk starts on.
+chunks (the front matter, then runs of profiles) that parallel processes lay out
+separately, and that a later build reuses when they did not change; this module decides
+the cuts and, once the chunks' pages are counted, the page each chunk starts on.
 
 Cuts fall only before a profile. Profiles begin on a new page, and left-hand and
 right-hand pages have the same text width, so a chunk that begins with a profile has
@@ -70,29 +71,30 @@ def contents_anchors(parts: Sequence[OrderedPart]) -> list[str]:
 
 def plan(parts: Sequence[OrderedPart], chunk_profiles: int) -> list[BookSlice]:
     """The layouts of a book: the whole book when it has at most `chunk_profiles`
-    profiles; otherwise as few chunks of nearly equal size as hold at most that many
-    each. The cuts depend on the content and configuration only, never on the machine,
-    so that every machine makes the same bytes. The first chunk holds the front matter."""
-    profiles = [(index, profile) for index, part in enumerate(parts) for profile in part.profiles]
+    profiles; otherwise the front matter alone, then as few chunks of nearly equal size
+    as hold at most that many profiles each. The front matter is its own chunk because
+    the contents change whenever a page count does: it is then the only small layout
+    done again. The cuts depend on the content and configuration only, never on the
+    machine or on a previous build, so that every machine makes the same bytes."""
+    profiles = [profile for part in parts for profile in part.profiles]
     if len(profiles) <= chunk_profiles:
         return [whole_book(parts)]
     count = math.ceil(len(profiles) / chunk_profiles)
-    # Where each chunk begins, as an index into `profiles`.
-    starts = [round(n * len(profiles) / count) for n in range(count)] + [len(profiles)]
-    bodies: list[list[BodyPart]] = [[] for _ in range(count)]
-    for number, body in enumerate(bodies):
-        for position, (index, profile) in enumerate(profiles[starts[number] : starts[number + 1]]):
-            part = parts[index]
-            opens = profile is part.profiles[0]
-            if opens and position == 0 and number > 0:
-                # Chunks begin with a profile: the part's opening ends the chunk before.
-                bodies[number - 1].append(BodyPart(part.part, (), True))
-                opens = False
-            if body and body[-1].part is part.part:
-                body[-1] = replace(body[-1], profiles=body[-1].profiles + (profile,))
-            else:
-                body.append(BodyPart(part.part, (profile,), opens))
-    return [BookSlice(number == 0, tuple(body), number == count - 1) for number, body in enumerate(bodies)]
+    # The profile each chunk after the front matter begins with.
+    firsts = {profiles[round(n * len(profiles) / count)].id for n in range(count)}
+    bodies: list[list[BodyPart]] = [[]]
+    for part in parts:
+        # A part's opening stays with what comes before it, so that chunks begin with a profile.
+        bodies[-1].append(BodyPart(part.part, (), True))
+        for profile in part.profiles:
+            if profile.id in firsts:
+                bodies.append([BodyPart(part.part, (), False)])
+            body = bodies[-1]
+            body[-1] = replace(body[-1], profiles=body[-1].profiles + (profile,))
+    return [
+        BookSlice(number == 0, tuple(part for part in body if part.opening or part.profiles), number == count)
+        for number, body in enumerate(bodies)
+    ]
 
 
 def first_pages(counts: Sequence[Mapping[int, int]]) -> list[int]:

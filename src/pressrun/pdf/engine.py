@@ -224,31 +224,35 @@ def _lay_out(job: LayoutJob, inspect: Callable[[list], Iterable[Problem]] | None
         for level, label, (x, y), state in page.bookmarks
     )
     anchors = anchor_pages(document)
+    outside = frozenset(
+        target
+        for page in document.pages
+        for kind, target, _, _ in page.links
+        if kind == "internal" and target not in anchors
+    )
     chunk = None
     if job.write:
-        borrowed = _borrow_anchors(document, job.book_anchors)
+        borrowed = _borrow_anchors(document, outside & job.book_anchors)
         # The PDF's identifiers come from what it is made of, so that the same job gives the same bytes.
         digest = hashlib.sha256(f"{job.first_page}:{job.html}".encode()).hexdigest()
         data, written = write_document(document, job.variant, digest, job.origin)
         problems.extend(written.items)
         chunk = ChunkPdf(data, borrowed)
-    return LaidOut(len(document.pages), anchors, bookmarks, chunk, tuple(problems.items))
+    return LaidOut(len(document.pages), anchors, bookmarks, chunk, tuple(problems.items), outside)
 
 
-def _borrow_anchors(document, book_anchors: frozenset[str]) -> frozenset[str]:
+def _borrow_anchors(document, borrowed: frozenset[str]) -> frozenset[str]:
     """Give the document a stand-in anchor for each internal link whose target is laid out
-    in another chunk of the book, so that the writer keeps the link (as a named
-    destination, which the joined book resolves) instead of dropping it. A link to an
-    anchor the book does not have is left for the engine to report."""
+    in another chunk of the book (`borrowed`), so that the writer keeps the link (as a
+    named destination, which the joined book resolves) instead of dropping it. A link to
+    an anchor the book does not have is left for the engine to report."""
     present = {anchor for page in document.pages for anchor in page.anchors}
-    borrowed = set()
     for page in document.pages:
         for kind, target, _, _ in page.links:
-            if kind == "internal" and target not in present and target in book_anchors:
+            if kind == "internal" and target not in present and target in borrowed:
                 page.anchors[target] = (0, 0, 0, 0)
                 present.add(target)
-                borrowed.add(target)
-    return frozenset(borrowed)
+    return borrowed
 
 
 @contextmanager

@@ -25,9 +25,9 @@ class LayoutJob:
     # What the PDF is written as (see engine.PDF_VARIANTS).
     variant: str = LAYOUT_VARIANT
     first_page: int = 1
-    # False for the first pass over a chunked book, which only measures the pages.
+    # False for a layout that only measures a chunk's pages.
     write: bool = True
-    # Every anchor of a chunked book, for the links into other chunks.
+    # The anchors this chunk links to that other chunks of the book hold.
     book_anchors: frozenset[str] = frozenset()
     # Millimetres of bleed around each page (the print layout's; none for proofs).
     bleed: float = 0.0
@@ -63,3 +63,5 @@ class LaidOut:
     bookmarks: tuple[Bookmark, ...]
     pdf: ChunkPdf | None
     problems: tuple[Problem, ...]
+    # The targets of internal links that this layout does not hold itself.
+    outside_links: frozenset[str] = frozenset()

@@ -1,26 +1,42 @@
 """Pagination: the layouts of one edition, scheduled until every page number is known.
 
-Input: the book plan (`book.plan`) and a way to render a slice of it to HTML. Output:
-each slice's final layout and the page it starts on. A book of one layout is laid out
-and written in one job. A chunked book is measured first (each chunk on a right-hand
-page, and also on a left-hand one when its page count can depend on it), then every
-chunk is laid out from the page it starts on, with the contents' page numbers known. If
-a chunk then has other pages than measured, the chunks whose first page moved are laid
-out again (at most PAGINATION_ROUNDS times). The jobs themselves run on `workers`.
+Input: the book plan (`book.plan`), a way to render a slice of it to HTML, and the
+layout cache. Output: each slice's final layout and the page it starts on.
+
+A book of one layout is laid out and written in one job. A chunk of a larger book can be
+laid out for good once its first page is known, that is once every chunk before it is
+counted; the front matter (chunk 0, with the contents) once every chunk is. So the chunks
+are laid out in order, each from the page the ones before it end on, and a chunk's count
+is taken from the cache whenever the same chunk was laid out before from a page of the
+same side. After a change to one profile only its chunk is laid out again; the chunks
+after it follow only if its page count changed, and the front matter only if a number
+in the contents did. Workers that would otherwise wait measure the chunks ahead (spare
+jobs), so that in a cold build several chunks can be laid out at once. A chunk whose
+page count can depend on the side it starts on (it holds a part's opening or the back
+cover) is measured from both sides.
+
+When a chunk ends up with other pages than counted (the contents' real numbers may take
+more room than their placeholders), the chunks after it are laid out again, each at most
+PAGINATION_ROUNDS more times. The jobs themselves run on `workers`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from html import unescape
+from urllib.parse import unquote
 
 from ..errors import Level, Origin, Problem
 from ..files import Folder
-from .book import LEFT, RIGHT, BookSlice, first_pages
+from .book import LEFT, RIGHT, BookSlice
+from .cache import LayoutCache
 from .jobs import LaidOut, LayoutJob
 
-# How many times the chunks of a large book are laid out again when a chunk's page count
-# turned out other than measured, before the build gives up.
+# How many more times a chunk may be laid out when the pages before it keep changing,
+# before the build gives up.
 PAGINATION_ROUNDS = 3
 # The first page a chunk is measured from, for each side it may start on.
 MEASURED_FROM = {RIGHT: 1, LEFT: 2}
@@ -28,10 +44,13 @@ MEASURED_FROM = {RIGHT: 1, LEFT: 2}
 # progress(stage, completed, total): how far this edition's layouts are.
 LayoutProgress = Callable[..., None]
 
+_IDS = re.compile(r'\sid="([^"]+)"')
+_LINKS = re.compile(r'\shref="#([^"]*)"')
+
 
 @dataclass(frozen=True)
 class Measure:
-    """The first pass: count a chunk's pages when it starts on `side`."""
+    """Count a chunk's pages when it starts on `side`."""
 
     chunk: int
     side: int
@@ -42,9 +61,11 @@ class Final:
     """The layout a chunk (or the whole book, chunk 0) is written from."""
 
     chunk: int
+    first_page: int
 
 
 JobKey = Measure | Final
+Scheduled = tuple[JobKey, LayoutJob]
 
 
 def book_anchors(starts: Sequence[int], layouts: Sequence[LaidOut]) -> dict[str, int]:
@@ -56,9 +77,20 @@ def book_anchors(starts: Sequence[int], layouts: Sequence[LaidOut]) -> dict[str,
     }
 
 
+def _borrowed(html: Sequence[str]) -> list[frozenset[str]]:
+    """For each chunk, the targets of its links that another chunk's HTML holds (checked
+    against the layouts once they are done)."""
+    ids = [{unescape(name) for name in _IDS.findall(text)} for text in html]
+    every = set().union(*ids)
+    return [
+        frozenset({unquote(unescape(target)) for target in _LINKS.findall(text)} - own) & every
+        for text, own in zip(html, ids, strict=True)
+    ]
+
+
 class Pagination:
-    """One edition's layouts: `first_jobs()` to begin, then `done(key, result)` for each
-    result, which returns the jobs to run next; `finished` once every page is known."""
+    """One edition's layouts: `next_job()` gives the job to run, `done()` takes its result;
+    `finished` once every page is known. Jobs found in the cache are taken from it."""
 
     def __init__(
         self,
@@ -69,6 +101,7 @@ class Pagination:
         origin: Origin,
         progress: LayoutProgress,
         bleed: float = 0.0,
+        cache: LayoutCache | None = None,
     ):
         self.slices = list(slices)
         self.bleed = bleed
@@ -77,15 +110,19 @@ class Pagination:
         self.layouts = layouts
         self.origin = origin
         self.progress = progress
+        self.cache = cache
+        # Chunk 0's HTML shows placeholders in the contents until the numbers are known.
         self.html = [self._render(book) for book in self.slices]
-        self.measured: list[dict[int, LaidOut]] = [{} for _ in self.slices]
-        self.laid_out: list[LaidOut | None] = [None] * len(self.slices)
-        self.starts: list[int] = [1] * len(self.slices)
-        self.numbers: dict[str, int] | None = None
-        self.measure_jobs = 0
-        self.rounds = 0
+        self.borrowed = _borrowed(self.html) if self.chunked else [frozenset()]
+        self.front: tuple[dict[str, int], str] | None = None
+        # Each chunk's measures (first page, layout) by side, and its latest final layout.
+        self.measured: list[dict[int, tuple[int, LaidOut]]] = [{} for _ in self.slices]
+        self.final: list[tuple[LayoutJob, LaidOut] | None] = [None] * len(self.slices)
+        self.finals = [0] * len(self.slices)
+        self.running: set[JobKey] = set()
         self.problems: list[Problem] = []
         self.finished = False
+        self.starts: list[int] = []
 
     @property
     def chunked(self) -> bool:
@@ -94,7 +131,7 @@ class Pagination:
     @property
     def layouts_done(self) -> list[LaidOut]:
         """The final layouts, in book order (once finished)."""
-        return [laid for laid in self.laid_out if laid is not None]
+        return [final[1] for final in self.final if final is not None]
 
     def anchors(self) -> dict[str, int]:
         """The page in the book of each anchor (once finished)."""
@@ -108,96 +145,188 @@ class Pagination:
             book = book.with_page_numbers(dict.fromkeys(self.contents, placeholder))
         return self.render(book)
 
-    def _job(self, chunk: int, first_page: int, write: bool, anchors: frozenset[str] = frozenset()) -> LayoutJob:
+    # --- what is known ---------------------------------------------------------------
+
+    def _known(self, chunk: int, side: int) -> LaidOut | None:
+        """The chunk's layout (its pages and anchors) when it starts on `side`, if known."""
+        candidates = list(self.measured[chunk].values())
+        if self.final[chunk] is not None:
+            job, laid = self.final[chunk]
+            candidates.insert(0, (job.first_page, laid))
+        sided = self.slices[chunk].sided
+        return next((laid for first_page, laid in candidates if not sided or first_page % 2 == side), None)
+
+    def _first_pages(self) -> list[int | None]:
+        """Each chunk's first page, as far as the counts before it are known."""
+        starts: list[int | None] = [1]
+        for chunk in range(len(self.slices) - 1):
+            start = starts[-1]
+            laid = None if start is None else self._known(chunk, start % 2)
+            starts.append(None if start is None or laid is None else start + laid.pages)
+        return starts
+
+    def _numbers(self, starts: list[int | None]) -> dict[str, int] | None:
+        """The contents' page numbers, once every chunk's first page and anchors are known."""
+        known = [None if start is None else self._known(chunk, start % 2) for chunk, start in enumerate(starts)]
+        if None in known:
+            return None
+        anchors = book_anchors(starts, known)
+        return {anchor: anchors[anchor] for anchor in self.contents}
+
+    # --- the jobs --------------------------------------------------------------------
+
+    def _job(self, chunk: int, html: str, first_page: int, write: bool) -> LayoutJob:
+        borrowed = self.borrowed[chunk] if write else frozenset()
         return LayoutJob(
-            self.html[chunk],
+            html,
             self.layouts,
             self.origin,
             first_page=first_page,
             write=write,
-            book_anchors=anchors,
+            book_anchors=borrowed,
             bleed=self.bleed,
         )
 
-    def first_jobs(self) -> list[tuple[JobKey, LayoutJob]]:
-        if not self.chunked:
-            self.progress("laying out")
-            return [(Final(0), self._job(0, 1, True))]
-        jobs: list[tuple[JobKey, LayoutJob]] = []
-        for chunk, book in enumerate(self.slices):
-            # The first chunk starts on page 1; the last one's count moves no other chunk.
-            both = book.sided and 0 < chunk < len(self.slices) - 1
-            for side in (RIGHT, LEFT) if both else (RIGHT,):
-                jobs.append((Measure(chunk, side), self._job(chunk, MEASURED_FROM[side], False)))
-        self.measure_jobs = len(jobs)
-        self.progress("counting pages", 0, self.measure_jobs)
-        return jobs
+    def _measure(self, chunk: int, side: int) -> Scheduled:
+        return Measure(chunk, side), self._job(chunk, self.html[chunk], MEASURED_FROM[side], False)
 
-    def done(self, key: JobKey, result: LaidOut) -> list[tuple[JobKey, LayoutJob]]:
+    def _final(self, chunk: int, first_page: int, html: str) -> Scheduled:
+        return Final(chunk, first_page), self._job(chunk, html, first_page, True)
+
+    def _front_html(self, numbers: dict[str, int]) -> str:
+        if self.front is None or self.front[0] != numbers:
+            self.front = numbers, self.render(self.slices[0].with_page_numbers(numbers))
+        return self.front[1]
+
+    def _wanted(self) -> tuple[list[Scheduled], list[Scheduled]]:
+        """The jobs the book needs now, and the spare ones that let more of it run at once."""
+        starts = self._first_pages()
+        required: list[Scheduled] = []
+        spare: list[Scheduled] = []
+        for chunk, start in enumerate(starts):
+            if start is None:
+                sides = (RIGHT, LEFT) if self.slices[chunk].sided else (RIGHT,)
+                spare += [self._measure(chunk, side) for side in sides if self._known(chunk, side) is None]
+            elif chunk == 0 and self.chunked:
+                if self._known(0, RIGHT) is None:
+                    required.append(self._measure(0, RIGHT))
+            else:
+                required.append(self._final(chunk, start, self.html[chunk]))
+        numbers = self._numbers(starts) if self.chunked else None
+        if numbers is not None:
+            required.insert(0, self._final(0, 1, self._front_html(numbers)))
+        return [job for job in required if not self._is_current(*job)], spare
+
+    def _is_current(self, key: JobKey, job: LayoutJob) -> bool:
+        final = self.final[key.chunk]
+        return isinstance(key, Final) and final is not None and final[0] == job
+
+    def next_job(self, spare: bool = False) -> Scheduled | None:
+        """The next job to run (with `spare`, a measure ahead when nothing is needed now),
+        or None when none is to run at the moment."""
+        while not self.finished:
+            required, ahead = self._wanted()
+            candidates = [job for job in required + (ahead if spare else []) if job[0] not in self.running]
+            if self._take_cached(required + ahead):
+                continue
+            if not required:
+                self._check_links()
+                continue
+            unsettled = [key.chunk for key, _ in required if self.finals[key.chunk] > PAGINATION_ROUNDS]
+            if unsettled:
+                self._give_up()
+                return None
+            if candidates:
+                key, job = candidates[0]
+                self.running.add(key)
+                return key, job
+            return None
+        return None
+
+    def _take_cached(self, wanted: list[Scheduled]) -> bool:
+        for key, job in wanted:
+            laid = self.cache.get(job) if self.cache is not None and key not in self.running else None
+            if laid is not None:
+                self._record(key, job, laid)
+                return True
+        return False
+
+    def done(self, key: JobKey, job: LayoutJob, result: LaidOut) -> None:
+        """Take a job's result (after the book is finished, a spare measure's result only
+        goes to the cache)."""
+        self.running.discard(key)
+        if self.cache is not None:
+            self.cache.put(job, result)
+            if isinstance(key, Final) and key.chunk > 0:
+                # The count a later build needs before laying this chunk out: it is the measure's.
+                side = key.first_page % 2
+                self.cache.put(self._measure(key.chunk, side)[1], dataclasses.replace(result, pdf=None))
+        if not self.finished:
+            self._record(key, job, result)
+
+    def _record(self, key: JobKey, job: LayoutJob, result: LaidOut) -> None:
         match key:
             case Measure(chunk, side):
-                return self._measured(chunk, side, result)
-            case Final(chunk):
-                return self._laid_out(chunk, result)
-        raise TypeError(f"not a pagination job: {key!r}")
+                self.measured[chunk][side] = (job.first_page, result)
+            case Final(chunk, _):
+                self.final[chunk] = (job, result)
+                self.finals[chunk] += 1
+        done = sum(final is not None for final in self.final)
+        self.progress("laying out", done, len(self.slices))
 
-    def _measured(self, chunk: int, side: int, result: LaidOut) -> list[tuple[JobKey, LayoutJob]]:
-        self.measured[chunk][side] = result
-        counted = sum(len(sides) for sides in self.measured)
-        self.progress("counting pages", counted, self.measure_jobs)
-        if counted < self.measure_jobs:
-            return []
-        starts = first_pages([{side: laid.pages for side, laid in sides.items()} for sides in self.measured])
-        layouts = [sides.get(start % 2, sides[RIGHT]) for start, sides in zip(starts, self.measured, strict=True)]
-        return self._lay_out_from(starts, book_anchors(starts, layouts), range(len(self.slices)))
-
-    def _laid_out(self, chunk: int, result: LaidOut) -> list[tuple[JobKey, LayoutJob]]:
-        self.laid_out[chunk] = result
-        done = len(self.layouts_done)
-        if self.chunked:
-            self.progress("laying out", done, len(self.slices))
-        if done < len(self.slices):
-            return []
-        return self._check_pagination()
-
-    def _lay_out_from(self, starts: list[int], anchors: dict[str, int], chunks) -> list[tuple[JobKey, LayoutJob]]:
-        """Jobs laying out `chunks` from their first pages, the contents numbered from `anchors`."""
-        numbers = self._contents_numbers(anchors)
-        chunks = set(chunks)
-        if numbers != self.numbers:
-            self.numbers = numbers
-            self.html[0] = self._render(self.slices[0].with_page_numbers(numbers))
-            chunks.add(0)
-        for chunk in chunks:
-            self.laid_out[chunk] = None
-        self.starts = starts
-        self.progress("laying out", len(self.layouts_done), len(self.slices))
-        known = frozenset(anchors)
-        return [(Final(chunk), self._job(chunk, starts[chunk], True, known)) for chunk in sorted(chunks)]
-
-    def _contents_numbers(self, anchors: dict[str, int]) -> dict[str, int]:
-        return {anchor: anchors[anchor] for anchor in self.contents}
-
-    def _check_pagination(self) -> list[tuple[JobKey, LayoutJob]]:
-        """Done when every chunk starts where the pages before it end; else lay out again
-        the chunks that moved (at most PAGINATION_ROUNDS times)."""
-        if self.chunked:
-            layouts = self.layouts_done
-            starts = first_pages([{RIGHT: laid.pages} for laid in layouts])
-            anchors = book_anchors(starts, layouts)
-            moved = [chunk for chunk, start in enumerate(starts) if start != self.starts[chunk]]
-            if moved or self._contents_numbers(anchors) != self.numbers:
-                self.rounds += 1
-                if self.rounds <= PAGINATION_ROUNDS:
-                    return self._lay_out_from(starts, anchors, moved)
-                self.problems.append(
-                    Problem(
-                        Level.ERROR,
-                        self.origin,
-                        "pagination",
-                        f"the chunks' page counts did not settle after {PAGINATION_ROUNDS} more layouts; "
-                        "a larger chunk_profiles makes fewer chunks",
-                    )
-                )
+    def _check_links(self) -> None:
+        """Done, once each chunk kept exactly the links into other chunks that the book
+        holds; a chunk whose HTML misled the guess is laid out again with the right ones."""
+        layouts = self.layouts_done
+        held = set().union(*(laid.anchors for laid in layouts))
+        for chunk, (job, laid) in enumerate(final for final in self.final if final is not None):
+            needed = laid.outside_links & held
+            if job.book_anchors & laid.outside_links != needed:
+                self.borrowed[chunk] = frozenset(needed)
+                return
+        self.starts = [start or 0 for start in self._first_pages()]
         self.finished = True
-        return []
+
+    def _give_up(self) -> None:
+        self.problems.append(
+            Problem(
+                Level.ERROR,
+                self.origin,
+                "pagination",
+                f"the chunks' page counts did not settle after {PAGINATION_ROUNDS} more layouts; "
+                "a larger chunk_profiles makes fewer chunks",
+            )
+        )
+        self.starts = [start or 0 for start in self._first_pages()]
+        self.finished = True
+
+
+def lay_out(paginations: Sequence[Pagination], pool) -> Iterator[int]:
+    """Run the paginations' jobs on the `pool` of workers (`workers.SerialWorkers` or
+    `ParallelWorkers`): the jobs a book needs first, spare ones only for a worker that
+    would otherwise wait. Yields each pagination's index as soon as it is finished, while
+    the workers go on with the others."""
+    reported: set[int] = set()
+    while True:
+        while pool.pending < pool.size and (scheduled := _next_job(paginations)) is not None:
+            index, key, job = scheduled
+            pool.submit(job, (index, key, job))
+        for index, paging in enumerate(paginations):
+            if paging.finished and index not in reported:
+                reported.add(index)
+                yield index
+        if not pool.pending:
+            if len(reported) < len(paginations):
+                raise RuntimeError("pagination stalled with no job to run")
+            return
+        (index, key, job), result = pool.next()
+        paginations[index].done(key, job, result)
+
+
+def _next_job(paginations: Sequence[Pagination]) -> tuple[int, JobKey, LayoutJob] | None:
+    for spare in (False, True):
+        for index, paging in enumerate(paginations):
+            scheduled = paging.next_job(spare)
+            if scheduled is not None:
+                return index, *scheduled
+    return None

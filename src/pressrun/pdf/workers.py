@@ -1,5 +1,5 @@
 """Layout workers: layout jobs run in this process or on forked worker processes, behind
-one interface (`submit`, `next`, `pending`), as Sphinx's `util/parallel.py` does.
+one interface (`submit`, `next`, `pending`, `size`), as Sphinx's `util/parallel.py` does.
 
 Results come back in the order they finish, each with the tag it was submitted with.
 Workers are forked at once, while this process runs no other thread, and start loading
@@ -51,6 +51,9 @@ def _lay_out(job: LayoutJob) -> LaidOut:
 class SerialWorkers:
     """Runs each job in this process as it is submitted."""
 
+    # How many jobs run at once.
+    size = 1
+
     def __init__(self) -> None:
         self.results: queue.SimpleQueue = queue.SimpleQueue()
         self.pending = 0
@@ -71,9 +74,10 @@ class SerialWorkers:
 class ParallelWorkers(SerialWorkers):
     """Runs jobs on a pool of worker processes."""
 
-    def __init__(self, pool: multiprocessing.pool.Pool):
+    def __init__(self, pool: multiprocessing.pool.Pool, size: int):
         super().__init__()
         self.pool = pool
+        self.size = size
 
     def submit(self, job: LayoutJob, tag: Any) -> None:
         self.pending += 1
@@ -93,10 +97,10 @@ def workers(jobs: int, layouts: int) -> Iterator[SerialWorkers]:
     if jobs <= 1:
         yield SerialWorkers()
         return
-    context = multiprocessing.get_context("fork")
-    pool = context.Pool(min(jobs, layouts), initializer=_start_worker, initargs=(os.getpid(),))
+    size = min(jobs, layouts)
+    pool = multiprocessing.get_context("fork").Pool(size, initializer=_start_worker, initargs=(os.getpid(),))
     try:
-        yield ParallelWorkers(pool)
+        yield ParallelWorkers(pool, size)
     except BaseException:
         pool.terminate()
         raise
