@@ -1,0 +1,211 @@
+"""The preview: an edition made again after each change (the session), served by a local
+web server that serves nothing but the preview (the server), and seen in a real browser
+(Debian's chromium, driven by Playwright) as an editor sees it."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import configure, run
+from pdfcheck import read_pages
+from pressrun.config import load_config
+from pressrun.errors import Level
+from pressrun.pdf.workers import SerialWorkers
+from pressrun.preview.pages import PageImages
+from pressrun.preview.server import Hub, PreviewServer
+from pressrun.preview.session import PreviewSession
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def screen_pdf(project: Path) -> Path:
+    return load_config(project).pdf_path("en", "screen")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def session(mini) -> PreviewSession:
+    configure(mini, chunk_profiles=1)
+    return PreviewSession(mini, "en", SerialWorkers())
+
+
+def page_texts(session: PreviewSession) -> list[str]:
+    return ["".join(run["text"] for run in session.images.text(page)) for page in session.snapshot.pages]
+
+
+def test_an_update_lays_out_the_changed_chunk_and_shows_its_page(session, mini):
+    first = session.update()
+    assert not first.failed and first.problems == () and len(first.pages) > 5
+    alpha = first.outputs.pagination.anchors()["profile-alpha"]
+    edit(mini / "content/profiles/alpha.yaml", "A world of connected cities.", "A world of cities that talk.")
+    second = session.update([mini / "content/profiles/alpha.yaml"])
+    assert second.first_changed == alpha
+    assert "A world of cities that talk." in page_texts(session)[alpha - 1]
+    alpha_chunk = {page.number for page in second.pages if page.chunk.key == second.pages[alpha - 1].chunk.key}
+    new = {page.number for page in second.pages if page.id not in {old.id for old in first.pages}}
+    assert new == alpha_chunk, "only the pages of Alpha's chunk are new"
+
+
+def test_a_mistake_shows_where_it_is_over_the_last_good_pages_until_it_is_mended(session, mini):
+    good = session.update()
+    profile = mini / "content/profiles/alpha.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("name:", "name: [", 1), encoding="utf-8")
+    broken = session.update([profile])
+    checked = run(mini, "check")
+    assert broken.failed and broken.pages == good.pages
+    assert [str(problem) for problem in broken.problems] == checked.errors[:-1]
+    assert all(
+        problem.origin.path == "content/profiles/alpha.yaml" and problem.origin.line for problem in broken.problems
+    )
+    profile.write_text(text, encoding="utf-8")
+    mended = session.update([profile])
+    assert not mended.failed and mended.problems == () and mended.pages == good.pages
+
+
+def test_a_change_to_the_layouts_keeps_the_view_and_a_bug_does_not_stop_the_preview(session, mini, monkeypatch):
+    session.update()
+    style = mini / "layouts/pdf/style.css"
+    style.write_text(style.read_text(encoding="utf-8") + "\nh1 { color: red }\n", encoding="utf-8")
+    restyled = session.update([style])
+    assert not restyled.failed and restyled.first_changed is None
+
+    def broken(*_):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("pressrun.preview.session.load_editions", broken)
+    failed = session.update([style])
+    assert failed.failed and [problem.code for problem in failed.problems] == ["internal"]
+    assert failed.problems[0].level is Level.ERROR and failed.pages == restyled.pages
+
+
+def test_untranslated_text_is_shown_with_a_warning(session, mini):
+    configure(mini, languages=["en", "fr"], chunk_profiles=1)
+    french = PreviewSession(mini, "fr", SerialWorkers()).update()
+    assert not french.failed and french.pages
+    assert {problem.level for problem in french.problems} == {Level.WARNING}
+    assert any("is not in the catalog" in problem.message for problem in french.problems)
+
+
+@pytest.fixture
+def server():
+    """A preview server with no edition yet, on a free port."""
+    hub = Hub(PageImages())
+    preview = PreviewServer("127.0.0.1", 0, hub)
+    thread = threading.Thread(target=preview.serve_forever, daemon=True)
+    thread.start()
+    yield preview
+    preview.shutdown()
+
+
+def request(server: PreviewServer, target: str, host: str | None = None, method: str = "GET"):
+    """The status and body of a request sent exactly as written (nothing normalized)."""
+    connection = http.client.HTTPConnection(*server.server_address[:2], timeout=30)
+    connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+    connection.putheader("Host", host or f"127.0.0.1:{server.server_address[1]}")
+    connection.endheaders()
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def test_the_server_serves_its_page_and_nothing_else(server):
+    assert request(server, "/")[0] == 200
+    assert request(server, "/preview.js")[0] == 200 and request(server, "/preview.css")[0] == 200
+    for target in [
+        "/../pyproject.toml",
+        "/%2e%2e/pyproject.toml",
+        "/%2E%2E%2Fpyproject.toml",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/pages/../../pyproject.toml",
+        "/pages/..%2f..%2fpyproject.toml",
+        "/pages/0123456789abcdef.png",
+        "/pages/0123456789abcdef.png/../../../etc/passwd",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/assets/index.html",
+        "/preview/assets/preview.js",
+        "/content/profiles/alpha.yaml",
+        "/build/en/publication.pdf",
+        "/edition.pdf",
+        "/..\\..\\pyproject.toml",
+        "/preview.js%00.png",
+        "http://127.0.0.1/../pyproject.toml",
+    ]:
+        status, body = request(server, target)
+        assert status == 404 and b"[tool" not in body and b"root:" not in body, target
+    assert request(server, "/", method="POST")[0] == 501
+
+
+def test_the_server_answers_only_requests_addressed_to_it(server):
+    assert request(server, "/", host="attacker.example")[0] == 403
+    assert request(server, "/preview.js", host=f"attacker.example:{server.server_address[1]}")[0] == 403
+    assert request(server, "/", host=f"localhost:{server.server_address[1]}")[0] == 200
+
+
+@pytest.fixture
+def preview(built_directory, tmp_path):
+    """`pressrun preview` running on a copy of the built directory (its layouts in the
+    layout cache), and its address."""
+    project = tmp_path / "directory"
+    shutil.copytree(built_directory, project)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pressrun.cli", "--project", str(project), "preview", "--port", "0", "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("Preview at http://127.0.0.1:"), line
+        yield project, line.split()[2]
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def test_an_editor_changes_a_sentence_breaks_the_yaml_and_mends_it_in_a_browser(preview):
+    from playwright.sync_api import expect, sync_playwright
+
+    project, url = preview
+    profile = project / "content/profiles/c40.yaml"
+    c40_page = next(page.number for page in read_pages(screen_pdf(project)) if "C40 Cities" in page.titles)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.goto(url)
+        expect(page.locator("figure.page")).to_have_count(64, timeout=120_000)
+        expect(page.locator("#status")).to_contain_text("en: 64 pages")
+
+        edit(profile, "C40 is a network of nearly 100 cities", "C40 is a network of almost 100 cities")
+        sentence = page.locator(".text span", has_text="C40 is a network of almost 100 cities")
+        shown = page.locator("figure.page", has=sentence)
+        expect(shown).to_have_count(1, timeout=120_000)
+        expect(shown).to_be_in_viewport()
+        expect(shown.locator("figcaption")).to_have_text(str(c40_page))
+
+        edit(profile, "intro:\n", "intro: [\n")
+        located = run(project, "check").errors[0]
+        assert located.startswith("content/profiles/c40.yaml:")
+        problems = page.locator("#problems")
+        expect(problems).to_be_visible(timeout=120_000)
+        expect(problems).to_contain_text(located.split(": ", 1)[0])
+        expect(page.locator("#problem-list li.error").first).to_have_text(re.sub(r" \[[a-z-]+\]$", "", located))
+        expect(page.locator("figure.page")).to_have_count(64)
+
+        edit(profile, "intro: [\n", "intro:\n")
+        expect(problems).to_be_hidden(timeout=120_000)
+        expect(shown).to_have_count(1)
+        expect(page.locator("body")).not_to_have_class("failed")
+        browser.close()
