@@ -4,9 +4,11 @@ Input: the Config. Output: each stale edition's files in `build/<language>/`, wi
 record of what they were made from (digests) and what they are (SHA-256), all put in
 place together (`files.write_together`), and the problems found on the way. An edition
 whose inputs and outputs did not change (see `incremental`) is not built again; the
-others are made in memory by `outputs`, their layouts running on `pdf.workers`. A build
-with errors (or, in strict mode, warnings) writes nothing, and one that cannot write
-all its files writes none: the previous outputs stay in place.
+others are made in memory by `outputs`, their layouts running on `pdf.workers` or taken
+from the layout cache (`pdf.cache`, in the output folder), which is kept for the next
+build whatever this one's outcome. A build with errors (or, in strict mode, warnings)
+writes nothing, and one that cannot write all its files writes none: the previous
+outputs stay in place.
 """
 
 from __future__ import annotations

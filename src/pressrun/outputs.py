@@ -3,8 +3,9 @@ pagination schedules it and joined into one PDF; the screen PDF cut from it; the
 PDF made from it for the press (CMYK, sheet and marks, output intent) and preflighted;
 the EPUB with the print edition's page numbers.
 
-Input: the Config, the stale languages and the layout workers. Output: each edition's
-files (path, bytes, count) and problems, for `build` to write. The content is read and
+Input: the Config, the stale languages, the layout workers and each language's layout
+cache. Output: each edition's files (path, bytes, count) and problems, for `build` to
+write (the preview uses the same pagination, without the files). The content is read and
 each edition's HTML rendered once, in this process. Each language is laid out once: the
 print PDF, the screen PDF and the EPUB's page list all come from that layout.
 """

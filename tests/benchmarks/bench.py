@@ -9,14 +9,19 @@ the repository's own build/ is touched.
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
+import queue
 import random
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +141,97 @@ def check_contents(project: Path) -> str:
     return f"{len(pages)} pages; contents right for all {count} profiles"
 
 
+# The words that take turns in the profile sentence the preview and rebuild rows change:
+# each is new to the layout cache, so that every change is laid out.
+SENTENCE = "C40 is a network of {} 100 cities"
+WORDINGS = ["nearly", "almost", "roughly", "about", "close to", "some", "just under"]
+
+
+def profile_with_sentence(project: Path) -> Path:
+    """The first profile file that holds SENTENCE (the generated directories copy C40's text)."""
+    start = SENTENCE.split("{}")[0]
+    return next(path for path in sorted((project / "content/profiles").glob("*.yaml")) if start in path.read_text())
+
+
+def change_sentence(path: Path, turn: int) -> str:
+    """Change the sentence from its wording `turn` to the next one, which is returned."""
+    text = path.read_text(encoding="utf-8")
+    before, after = (SENTENCE.format(WORDINGS[n % len(WORDINGS)]) for n in (turn, turn + 1))
+    assert before in text, f"{path} does not say {before!r}"
+    path.write_text(text.replace(before, after, 1), encoding="utf-8")
+    return after
+
+
+class Preview:
+    """`pressrun preview` on a project, and the updates it sends (read by a thread)."""
+
+    def __init__(self, project: Path):
+        self.process = subprocess.Popen(
+            [str(BIN / "pressrun"), "preview", "--port", "0"], cwd=project, stdout=subprocess.PIPE, text=True
+        )
+        address = urllib.parse.urlsplit(self.process.stdout.readline().split()[2])
+        self.host, self.port = address.hostname, address.port
+        self.updates: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._listen, daemon=True).start()
+
+    def _listen(self) -> None:
+        connection = http.client.HTTPConnection(self.host, self.port)
+        connection.request("GET", "/events")
+        response = connection.getresponse()
+        kind = ""
+        for line in response:
+            line = line.decode().rstrip("\n")
+            if line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: ") and kind == "update":
+                self.updates.put(json.loads(line[6:]))
+
+    def next_good_update(self) -> dict:
+        while (update := self.updates.get(timeout=3600))["failed"]:
+            pass
+        return update
+
+    def get(self, target: str) -> bytes:
+        connection = http.client.HTTPConnection(self.host, self.port)
+        connection.request("GET", target)
+        return connection.getresponse().read()
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+
+def preview_edit_to_page(project: Path, name: str, first_turn: int = 0, runs: int = 5) -> Measure:
+    """Seconds from saving a changed sentence to the changed page's image and text being
+    served by the preview (median of `runs`), the sentence's wording taking turns from
+    `first_turn`."""
+    path = profile_with_sentence(project)
+    preview = Preview(project)
+    try:
+        preview.next_good_update()
+        timings = []
+        for turn in range(first_turn, first_turn + runs):
+            started = time.perf_counter()
+            sentence = change_sentence(path, turn)
+            update = preview.next_good_update()
+            page = update["pages"][update["first_changed"] - 1]
+            preview.get(f"/pages/{page['id']}.png")
+            text = preview.get(f"/pages/{page['id']}.json").decode()
+            timings.append(time.perf_counter() - started)
+            assert sentence.split(" of ")[1] in text, f"the served page does not show {sentence!r}"
+    finally:
+        preview.close()
+    ordered = sorted(timings)
+    spread = ", ".join(f"{seconds:.2f}" for seconds in timings)
+    return Measure(
+        name,
+        ordered[len(ordered) // 2],
+        0.0,
+        0.0,
+        f"median of {runs} edits ({spread} s); page {update['first_changed']}",
+    )
+
+
 def change_one_french_message(project: Path) -> None:
     path = project / "locales" / "fr" / "LC_MESSAGES" / "layouts.po"
     text = path.read_text(encoding="utf-8")
@@ -174,11 +270,19 @@ def main() -> None:
         results.append(run("rebuild, nothing changed", [pressrun, "build", "-q"], project))
         change_one_french_message(project)
         results.append(run("rebuild, one French message changed", [pressrun, "build", "-q"], project))
+        # A changed English sentence leaves the French edition with an untranslated message.
+        change_sentence(profile_with_sentence(project), 0)
+        one_profile = [pressrun, "build", "-q", "--allow-untranslated"]
+        results.append(run("rebuild, one profile sentence changed", one_profile, project))
+        results.append(preview_edit_to_page(project, "preview: save → changed page served", first_turn=1))
         for size in [int(s) for s in args.sizes.split(",") if s.strip().isdigit()]:
             generated = generate_directory(project, Path(scratch) / f"generated-{size}", size)
             measure = run(f"generated directory, {size} profiles", [pressrun, "build", "-q"], generated)
             measure.note = check_contents(generated)
             results.append(measure)
+            if size >= 1000:
+                name = f"preview, {size} profiles: save → page served"
+                results.append(preview_edit_to_page(generated, name))
     baseline = results[0].wall
     print(f"{'measurement':<46}{'wall s':>9}{'cpu s':>9}{'cpu/wall':>9}{'peak MB':>9}{'× baseline':>12}  note")
     for measure in results:
@@ -186,6 +290,9 @@ def main() -> None:
             f"{measure.name:<46}{measure.wall:>9.2f}{measure.cpu:>9.2f}{measure.cpu / measure.wall:>9.2f}"
             f"{measure.peak_mb:>9.0f}{measure.wall / baseline:>12.2f}  {measure.note}"
         )
+    cold = results[1].wall
+    changed = next(m for m in results if m.name == "rebuild, one profile sentence changed").wall
+    print(f"one profile sentence changed against a cold build: × {changed / cold:.2f}")
     generated = {int(m.name.split()[2]): m.wall for m in results if m.name.startswith("generated")}
     if len(generated) >= 2:
         small, large = min(generated), max(generated)

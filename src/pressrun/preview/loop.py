@@ -7,7 +7,6 @@ since editors save a file by replacing it). Each update is also told on the term
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,13 +29,14 @@ QUIET_MS = 30
 
 def serve(root: Path, language: str | None, host: str, port: int, jobs: int, say: Callable[[str], None]) -> None:
     """Preview the project in `root` until interrupted."""
-    # A terminal's Ctrl+C and a service manager's stop both end the loop, and the workers with it.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # The workers inherit fontconfig confined to the pinned fonts, so it comes first; a
     # configuration that cannot be read stops the preview before it starts, with its place.
     confine_fonts(load_config(root).cache)
     # Forked first, while this process runs no other thread.
     with workers(jobs, jobs) as pool:
+        # A terminal's Ctrl+C and a stop from elsewhere end the loop alike (the workers,
+        # forked before, keep the default: they end at once when the pool stops them).
+        signal.signal(signal.SIGTERM, _interrupt)
         session = PreviewSession(root, language, pool)
         hub = Hub(session.images)
         try:
@@ -57,6 +57,10 @@ def serve(root: Path, language: str | None, host: str, port: int, jobs: int, say
             say("Preview stopped")
         finally:
             server.shutdown()
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
 
 
 def _publish(hub: Hub, snapshot: Snapshot, say: Callable[[str], None]) -> None:
