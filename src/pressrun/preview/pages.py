@@ -14,7 +14,8 @@ import hashlib
 import io
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pypdfium2
@@ -43,18 +44,32 @@ class Page:
 
 
 class ChunkDocument:
-    """One chunk's PDF, opened when a page of it is first needed."""
+    """One chunk's PDF, opened when a page of it is first needed, closed when the
+    preview no longer shows it (opened again if a late request still asks)."""
 
     def __init__(self, key: str, data: bytes):
         self.key = key
         self.data = data
         self._document: pypdfium2.PdfDocument | None = None
 
-    def page(self, index: int) -> pypdfium2.PdfPage:
-        """The page (the caller holds the pdfium lock)."""
-        if self._document is None:
-            self._document = pypdfium2.PdfDocument(self.data)
-        return self._document[index]
+    @contextmanager
+    def page(self, index: int) -> Iterator[pypdfium2.PdfPage]:
+        """The page, for the time the pdfium lock is held. Pages and documents are
+        closed explicitly, so that no garbage collection calls pdfium from another thread."""
+        with _PDFIUM:
+            if self._document is None:
+                self._document = pypdfium2.PdfDocument(self.data)
+            page = self._document[index]
+            try:
+                yield page
+            finally:
+                page.close()
+
+    def close(self) -> None:
+        with _PDFIUM:
+            if self._document is not None:
+                self._document.close()
+                self._document = None
 
 
 def _trim(page: pypdfium2.PdfPage) -> tuple[float, float, float, float]:
@@ -67,13 +82,12 @@ def chunk_pages(key: str, data: bytes, first_number: int, count: int) -> list[Pa
     """The pages of a chunk's PDF, numbered from `first_number`."""
     chunk = ChunkDocument(key, data)
     pages = []
-    with _PDFIUM:
-        for index in range(count):
-            page = chunk.page(index)
+    for index in range(count):
+        with chunk.page(index) as page:
             left, bottom, right, top = _trim(page)
             width, height = page.get_size()
-            page_id = hashlib.sha256(f"{key}:{index}".encode()).hexdigest()[:16]
-            pages.append(Page(page_id, first_number + index, chunk, index, width - left - right, height - bottom - top))
+        page_id = hashlib.sha256(f"{key}:{index}".encode()).hexdigest()[:16]
+        pages.append(Page(page_id, first_number + index, chunk, index, width - left - right, height - bottom - top))
     return pages
 
 
@@ -91,8 +105,7 @@ class PageImages:
             if page.id in self.images:
                 self.images.move_to_end(page.id)
                 return self.images[page.id]
-        with _PDFIUM:
-            pdf_page = page.chunk.page(page.index)
+        with page.chunk.page(page.index) as pdf_page:
             image = pdf_page.render(scale=IMAGE_SCALE, crop=_trim(pdf_page)).to_pil()
         output = io.BytesIO()
         # The fastest compression: the image goes to a browser on the same machine.
@@ -106,8 +119,7 @@ class PageImages:
 
     def text(self, page: Page) -> list[dict[str, object]]:
         """The page's runs of text with their boxes, as fractions of the trimmed page."""
-        with _PDFIUM:
-            pdf_page = page.chunk.page(page.index)
+        with page.chunk.page(page.index) as pdf_page:
             left, bottom, _, _ = _trim(pdf_page)
             textpage = pdf_page.get_textpage()
             runs = []
@@ -124,15 +136,17 @@ class PageImages:
                             "h": round((y1 - y0) / page.height, 5),
                         }
                     )
+            textpage.close()
         return runs
 
     def signature(self, page: Page) -> bytes:
         """What the page looks like, small: its text and a thumbnail's pixels."""
         if page.id not in self.signatures:
-            with _PDFIUM:
-                pdf_page = page.chunk.page(page.index)
+            with page.chunk.page(page.index) as pdf_page:
                 thumbnail = pdf_page.render(scale=SIGNATURE_SCALE, crop=_trim(pdf_page)).to_pil().tobytes()
-                text = pdf_page.get_textpage().get_text_range()
+                textpage = pdf_page.get_textpage()
+                text = textpage.get_text_range()
+                textpage.close()
             self.signatures[page.id] = hashlib.sha256(text.encode() + b"\0" + thumbnail).digest()
         return self.signatures[page.id]
 

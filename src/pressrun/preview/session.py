@@ -123,6 +123,9 @@ class PreviewSession:
         for (job, laid), start in zip(paging.final, paging.starts, strict=True):
             key = self.cache.key(job)
             chunks[key] = self.chunks.get(key) or chunk_pages(key, laid.pdf.data, start, laid.pages)
+        for key, pages in self.chunks.items():
+            if key not in chunks and pages:
+                pages[0].chunk.close()
         self.chunks = chunks
         return [page for pages in chunks.values() for page in pages]
 
