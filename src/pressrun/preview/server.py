@@ -12,6 +12,7 @@ through a DNS name of its own.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import ipaddress
 import json
@@ -153,6 +154,11 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: PreviewServer
 
+    def handle(self) -> None:
+        # The browser may no longer want the answer (a page scrolled away, a tab closed).
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().handle()
+
     def do_GET(self) -> None:  # noqa: N802 -- the name http.server calls
         self._answer(body=True)
 
@@ -220,4 +226,5 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                         sent_building = True
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
+            # The page was closed or reloaded: its stream ends here.
             return
