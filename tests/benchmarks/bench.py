@@ -69,7 +69,18 @@ def run(name: str, command: list[str], cwd: Path, note: str = "") -> Measure:
     output = process.stdout.read().decode("utf-8", "replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{name} failed:\n{output}")
-    return Measure(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, note or _last_line(output))
+    measure = Measure(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, note or _last_line(output))
+    return _told(measure)
+
+
+def _told(measure: Measure) -> Measure:
+    """Each measure on standard error as soon as it is taken (a long run may be stopped)."""
+    print(
+        f"{measure.name}: {measure.wall:.2f} s wall, {measure.cpu:.2f} s cpu {measure.note}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return measure
 
 
 def median(measures: list[Measure]) -> Measure:
@@ -153,11 +164,11 @@ def profile_with_sentence(project: Path) -> Path:
     return next(path for path in sorted((project / "content/profiles").glob("*.yaml")) if start in path.read_text())
 
 
-def change_sentence(path: Path, turn: int) -> str:
-    """Change the sentence from its wording `turn` to the next one, which is returned."""
+def change_sentence(path: Path) -> str:
+    """Change the sentence from the wording it has to the next one, which is returned."""
     text = path.read_text(encoding="utf-8")
+    turn = next(number for number, wording in enumerate(WORDINGS) if SENTENCE.format(wording) in text)
     before, after = (SENTENCE.format(WORDINGS[n % len(WORDINGS)]) for n in (turn, turn + 1))
-    assert before in text, f"{path} does not say {before!r}"
     path.write_text(text.replace(before, after, 1), encoding="utf-8")
     return after
 
@@ -201,18 +212,17 @@ class Preview:
         self.process.wait()
 
 
-def preview_edit_to_page(project: Path, name: str, first_turn: int = 0, runs: int = 5) -> Measure:
+def preview_edit_to_page(project: Path, name: str, runs: int = 5) -> Measure:
     """Seconds from saving a changed sentence to the changed page's image and text being
-    served by the preview (median of `runs`), the sentence's wording taking turns from
-    `first_turn`."""
+    served by the preview (median of `runs`), the sentence's wordings taking turns."""
     path = profile_with_sentence(project)
     preview = Preview(project)
     try:
         preview.next_good_update()
         timings = []
-        for turn in range(first_turn, first_turn + runs):
+        for _ in range(runs):
             started = time.perf_counter()
-            sentence = change_sentence(path, turn)
+            sentence = change_sentence(path)
             update = preview.next_good_update()
             page = update["pages"][update["first_changed"] - 1]
             preview.get(f"/pages/{page['id']}.png")
@@ -271,10 +281,10 @@ def main() -> None:
         change_one_french_message(project)
         results.append(run("rebuild, one French message changed", [pressrun, "build", "-q"], project))
         # A changed English sentence leaves the French edition with an untranslated message.
-        change_sentence(profile_with_sentence(project), 0)
+        change_sentence(profile_with_sentence(project))
         one_profile = [pressrun, "build", "-q", "--allow-untranslated"]
         results.append(run("rebuild, one profile sentence changed", one_profile, project))
-        results.append(preview_edit_to_page(project, "preview: save → changed page served", first_turn=1))
+        results.append(preview_edit_to_page(project, "preview: save → changed page served"))
         for size in [int(s) for s in args.sizes.split(",") if s.strip().isdigit()]:
             generated = generate_directory(project, Path(scratch) / f"generated-{size}", size)
             measure = run(f"generated directory, {size} profiles", [pressrun, "build", "-q"], generated)
