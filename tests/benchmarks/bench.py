@@ -233,13 +233,8 @@ def preview_edit_to_page(project: Path, name: str, runs: int = 5) -> Measure:
         preview.close()
     ordered = sorted(timings)
     spread = ", ".join(f"{seconds:.2f}" for seconds in timings)
-    return Measure(
-        name,
-        ordered[len(ordered) // 2],
-        0.0,
-        0.0,
-        f"median of {runs} edits ({spread} s); page {update['first_changed']}",
-    )
+    note = f"median of {runs} saves ({spread} s); page {update['first_changed']}"
+    return _told(Measure(name, ordered[len(ordered) // 2], 0.0, 0.0, note))
 
 
 def change_one_french_message(project: Path) -> None:
