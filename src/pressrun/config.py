@@ -153,6 +153,7 @@ class Config:
         """The folder a setting names (`content`, `layouts`, `locales`, `output`), or the
         project folder itself (`project`), as the boundary its files are read through."""
         return Folder(self.root if name == "project" else self.root / getattr(self, name), self.root)
+
     @property
     def layout_cache_dir(self) -> Path:
         return self.output_dir / LAYOUT_CACHE_FOLDER
