@@ -152,13 +152,13 @@ def test_every_pdf_edition_passes_the_contrast_check(built_directory, language, 
     config = load_config(built_directory)
     html = pdf_html(
         edition,
-        config.layouts_dir,
+        config.folder("layouts"),
         variant="screen",
         created=datetime.datetime(2021, 10, 6, tzinfo=datetime.UTC),
         book=whole_book(edition.parts),
         fonts=FACES,
     )
-    job = LayoutJob(html, config.layouts_dir, Origin("screen"), variant="screen", write=False)
-    images = layout_files(config.layouts_dir, "pdf")
+    job = LayoutJob(html, config.folder("layouts"), Origin("screen"), variant="screen", write=False)
+    images = layout_files(config.folder("layouts"), "pdf")
     laid = lay_out(job, inspect=lambda pages: contrast(pages, images))
     assert [str(problem) for problem in laid.problems] == []

@@ -176,9 +176,10 @@ def test_the_form_speaks_the_language_asked_for(project):
 
 
 def test_every_content_file_round_trips_byte_for_byte(project):
+    content = load_config(project).folder("content")
     for path in sorted((project / "content").rglob("*.yaml")):
         model = Publication if path.name == "publication.yaml" else Profile
-        document = YamlDocument.load(path, path.name, model, Problems())
+        document = YamlDocument.load(content, path, model, Problems())
         assert document.dump() == path.read_text(encoding="utf-8"), path.name
 
 

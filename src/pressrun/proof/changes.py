@@ -110,8 +110,8 @@ def _needs_work(catalog: Catalog | None) -> dict[tuple[str | None, str], object]
 
 
 def _then(previous: Config, language: str, domain: str) -> Catalog | None:
-    path = catalog_path(previous, language, domain)
-    return load_po(path, previous.shown(path), language) if path.is_file() else None
+    path, folder = catalog_path(previous, language, domain), previous.folder("locales")
+    return load_po(folder, path, language) if folder.is_file(path) else None
 
 
 def translation_work(config: Config, previous: Config, source_language: str) -> list[LanguageWork]:
