@@ -685,11 +685,11 @@ def test_an_unwritable_folder_writes_nothing_and_says_what_to_do(tmp_path, monke
     staged = files._stage
     calls = []
 
-    def failing(target, data):
+    def failing(target, data, durable=True):
         calls.append(target)
         if len(calls) == 2:
             raise OSError(code, "simulated")
-        return staged(target, data)
+        return staged(target, data, durable)
 
     monkeypatch.setattr(files, "_stage", failing)
     with pytest.raises(files.ProblemsFound) as raised:
@@ -713,10 +713,10 @@ def test_a_full_disk_in_a_bilingual_build_writes_nothing(mini, monkeypatch):
 
     staged = files._stage
 
-    def full_disk(target: Path, data: bytes) -> Path:
+    def full_disk(target: Path, data: bytes, durable: bool = True) -> Path:
         if target.parent.name == "fr" and target.name == "publication.pdf":
             raise OSError(errno.ENOSPC, "No space left on device")
-        return staged(target, data)
+        return staged(target, data, durable)
 
     monkeypatch.setattr(files, "_stage", full_disk)
     result = run(mini, "build", "-q", "--jobs", "1")

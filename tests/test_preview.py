@@ -27,7 +27,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def screen_pdf(project: Path) -> Path:
-    return load_config(project).pdf_path("en", "screen")
+    return load_config(project).pdf_path("en", "screen", 2021)
 
 
 def edit(path: Path, old: str, new: str) -> None:

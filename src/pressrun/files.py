@@ -332,7 +332,8 @@ def recover(folder: Folder) -> None:
     if (folder.path / JOURNAL).exists():
         _finish(folder, _journal(folder))
     try:
-        for path in folder.files():
+        # A link out of the folder is none of pressrun's files: it is left alone here.
+        for path in folder.files(problems=Problems()):
             if path.name.endswith(TEMPORARY):
                 path.unlink()
     except OSError as error:
