@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from textwrap import dedent
 
@@ -242,3 +245,19 @@ def test_usage_error_exits_2():
     with pytest.raises(SystemExit) as stopped:
         main(["no-such-command"])
     assert stopped.value.code == 2
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`pressrun reference | head -1`: the reader goes away; pressrun stops quietly, as a
+    program killed by SIGPIPE would."""
+    # A pipe nobody reads any more, so that the first write fails whatever its size.
+    gone, output = os.pipe()
+    os.close(gone)
+    program = "import sys; from pressrun.cli import main; sys.exit(main())"
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-c", program, "reference"], stdout=output, stderr=subprocess.PIPE, timeout=60
+        )
+    finally:
+        os.close(output)
+    assert (finished.returncode, finished.stderr) == (141, b"")

@@ -19,6 +19,8 @@ from .config import CONFIG_FILE, PDF_VARIANT_NAMES, load_config
 from .errors import Level, ProblemsFound
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# As a program killed by SIGPIPE reports it to a shell (128 + 13).
+EXIT_BROKEN_PIPE = 141
 # What the user is told a command did when it stopped on problems.
 OUTCOME_ON_ERRORS = {
     "build": "nothing was built",
@@ -418,6 +420,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"{len(error.problems)} warning(s) and --strict: {outcome}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except BrokenPipeError:
+        # The reader of the output went away (`pressrun i18n status | head`): what it
+        # did not read is not wanted. Output still buffered for it goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":
