@@ -22,12 +22,17 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 
 # Property-based tests (test_properties.py): in CI and the README's test command, a fixed
 # seed and a bounded number of examples, so that every run tries the same inputs; the
-# `long` profile (HYPOTHESIS_PROFILE=long) tries 20,000 random ones per target.
+# `long` profile (HYPOTHESIS_PROFILE=long) tries 20,000 random ones per target, or as many
+# as HYPOTHESIS_EXAMPLES says (the EPUB writer's target takes about half a second each).
 settings.register_profile(
     "ci", max_examples=40, derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
-    "long", max_examples=20_000, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+    "long",
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "20000")),
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
