@@ -588,6 +588,24 @@ def test_a_missing_layout_file_is_named(mini):
     assert not (mini / "build/en").exists()
 
 
+def test_template_syntax_errors_are_located_all_at_once(mini):
+    broken = {"layouts/shared/macros.j2": "{% if %}", "layouts/pdf/publication.html.j2": "{% for %}"}
+    lines = {}
+    for name, tag in broken.items():
+        with (mini / name).open("a", encoding="utf-8") as stream:
+            stream.write(tag + "\n")
+        lines[name] = (mini / name).read_text(encoding="utf-8").count("\n")
+    expected = sorted(
+        f"{name}:{line}:1: template syntax error: Expected an expression, got 'end of statement block' "
+        "[template-syntax]"
+        for name, line in lines.items()
+    )
+    for command in (["build", "-q", "--jobs", "1"], ["i18n", "extract"]):
+        result = run(mini, *command)
+        refused(result)
+        assert sorted(result.errors[:-1]) == expected, command
+
+
 def test_a_missing_icon_fails_the_epub(mini):
     (mini / "layouts/icons/email.svg").unlink()
     result = run(mini, "build", "-q", "--jobs", "1")

@@ -21,11 +21,12 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
+from jinja2 import Environment, TemplateSyntaxError
 
 from ..config import CONFIG_FILE, Config, read_pyproject
 from ..content import load
 from ..errors import Origin, Problems, ProblemsFound, fail
-from ..files import build_date, exclusive, recover, write_together
+from ..files import Folder, build_date, exclusive, recover, write_together
 from .checks import placeholders, translation_problems
 from .pofile import PROSE_DOMAINS, CatalogFile, as_prose, load_po, serialize, without_dates
 
@@ -136,10 +137,30 @@ def _name(catalog: Catalog, project: str) -> None:
     )
 
 
+def _check_template_syntax(layouts: Folder) -> None:
+    """Raise every layout template Jinja cannot parse, each at its line: Babel's extraction
+    would stop at the first with a bare exception."""
+    environment = Environment(extensions=["jinja2.ext.i18n"])
+    problems = Problems()
+    for path in layouts.files():
+        if path.suffix != ".j2":
+            continue
+        try:
+            environment.parse(layouts.read_text(path))
+        except TemplateSyntaxError as error:
+            origin = Origin(layouts.shown(path), error.lineno, 1)
+            problems.error(origin, "template-syntax", f"template syntax error: {error.message}")
+        except ProblemsFound as error:
+            problems.extend(error.problems)
+    problems.raise_if_errors()
+
+
 def _extract(config: Config, domain: str, when: datetime.datetime, project: str) -> Catalog:
     """A fresh template catalog of `domain`, from its folder."""
     folder = getattr(config, DOMAIN_FOLDERS[domain])
     config.folder(DOMAIN_FOLDERS[domain]).files()  # refuses a file that leads out, before Babel reads any
+    if domain == "layouts":
+        _check_template_syntax(config.folder("layouts"))
     method_map, options_map = _mappings(config)
     catalog = _header(Catalog(fuzzy=False), project, when)
     for filename, lineno, message, comments, context in extract_from_dir(
