@@ -209,3 +209,14 @@ def test_an_editor_changes_a_sentence_breaks_the_yaml_and_mends_it_in_a_browser(
         expect(shown).to_have_count(1)
         expect(page.locator("body")).not_to_have_class("failed")
         browser.close()
+
+
+def test_a_file_saved_as_soon_as_the_watch_has_begun_is_seen(mini):
+    """The bench's editor saves the moment the first update is served: the watch must
+    already run then (it once began only after the first update, and missed the save)."""
+    from pressrun.preview import loop
+
+    saved = loop._watch(mini)
+    profile = mini / "content/profiles/alpha.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8") + "# saved\n", encoding="utf-8")
+    assert profile in saved.get(timeout=30)

@@ -1,11 +1,14 @@
 """The preview's loop: the workers forked, the server started, then an update of the
 edition after each change that watchfiles reports in the content, layouts and catalog
 folders, or in pyproject.toml (whose bytes are compared while the folders are quiet,
-since editors save a file by replacing it). Each update is also told on the terminal.
+since editors save a file by replacing it). The watch runs in a thread from before the
+first update, so that a file saved while an update runs is not missed; the files saved
+meanwhile make the next update together. Each update is also told on the terminal.
 """
 
 from __future__ import annotations
 
+import queue
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -48,9 +51,11 @@ def serve(root: Path, language: str | None, host: str, port: int, jobs: int, say
         threading.Thread(target=server.serve_forever, daemon=True).start()
         say(f"Preview at {server.url} (Ctrl+C to stop)")
         try:
+            saved = _watch(root)
             hub.building()
             _publish(hub, session.update(), say)
-            for changed in changes(root):
+            while True:
+                changed = _next_changes(saved)
                 hub.building()
                 _publish(hub, session.update(changed), say)
         except KeyboardInterrupt:
@@ -87,8 +92,39 @@ def _watched(config: Config) -> list[Path]:
     return [folder for folder in (config.content_dir, config.layouts_dir, config.locales_dir) if folder.is_dir()]
 
 
-def changes(root: Path) -> Iterator[list[Path]]:
-    """The files that changed, each time some did."""
+def _watch(root: Path) -> queue.SimpleQueue:
+    """The files that change from now on, in batches, found by a thread: a file saved
+    before the first update ends, or while an update runs, is not missed. Returns once
+    the watch has begun."""
+    saved: queue.SimpleQueue = queue.SimpleQueue()
+    watching = threading.Event()
+
+    def watch() -> None:
+        for changed in changes(root, watching.set):
+            saved.put(changed)
+
+    threading.Thread(target=watch, daemon=True).start()
+    while not watching.wait(1):  # in steps, so that Ctrl+C is heard
+        pass
+    return saved
+
+
+def _next_changes(saved: queue.SimpleQueue) -> list[Path]:
+    """Every file saved since the last update (waiting for one), for one update."""
+    while True:
+        try:
+            changed = saved.get(timeout=1)  # in steps, so that Ctrl+C is heard
+            break
+        except queue.Empty:
+            continue
+    while not saved.empty():
+        changed += saved.get()
+    return sorted(set(changed))
+
+
+def changes(root: Path, watching: Callable[[], None] = lambda: None) -> Iterator[list[Path]]:
+    """The files that changed, each time some did; `watching()` is called whenever the
+    watch is running (first within CONFIG_CHECK_MS of the start)."""
     config_file = root / CONFIG_FILE
     while True:
         folders = _watched(_config(root))
@@ -96,6 +132,7 @@ def changes(root: Path) -> Iterator[list[Path]]:
         for found in watchfiles.watch(
             *folders, yield_on_timeout=True, rust_timeout=CONFIG_CHECK_MS, step=QUIET_MS, debounce=1000
         ):
+            watching()
             changed = sorted({Path(path) for _, path in found})
             if _read(config_file) != config_bytes:
                 config_bytes = _read(config_file)
