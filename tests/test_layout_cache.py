@@ -58,6 +58,16 @@ def test_one_changed_sentence_lays_out_one_chunk_per_edition_and_makes_a_full_bu
     assert outputs(project) == changed
 
 
+def build_after_a_comment(project: Path, layouts_run: list) -> None:
+    """Build again after a comment: it changes the content's digest but no page, so the
+    build runs and its layouts must be the ones made before."""
+    with (project / "content/profiles/alpha.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("# checked again\n")
+    layouts_run.clear()
+    rebuilt = run(project, "build", "-q", "--jobs", "1")
+    assert rebuilt.code == 0 and rebuilt.err == ""
+
+
 def test_a_damaged_layout_cache_is_laid_out_again(mini, layouts_run):
     configure(mini, chunk_profiles=1)
     assert run(mini, "build", "-q", "--jobs", "1").code == 0
@@ -69,12 +79,7 @@ def test_a_damaged_layout_cache_is_laid_out_again(mini, layouts_run):
         elif number % 3 == 1:
             entry.write_text('{"pages": 2, "anchors": [1]}')
     (cache / "owners/en.json").write_text("not json")
-    # A comment changes the content's digest but no page: the build runs, the layouts are the same.
-    with (mini / "content/profiles/alpha.yaml").open("a", encoding="utf-8") as stream:
-        stream.write("# checked again\n")
-    layouts_run.clear()
-    rebuilt = run(mini, "build", "-q", "--jobs", "1")
-    assert rebuilt.code == 0 and rebuilt.err == ""
+    build_after_a_comment(mini, layouts_run)
     assert layouts_run, "damaged entries were laid out again"
     assert outputs(mini) == built
 
@@ -90,10 +95,6 @@ def test_a_cache_entry_that_links_outside_its_folder_is_not_read(mini, layouts_r
         outside.write_bytes(entry.read_bytes())
         entry.unlink()
         entry.symlink_to(outside)
-    with (mini / "content/profiles/alpha.yaml").open("a", encoding="utf-8") as stream:
-        stream.write("# checked again\n")
-    layouts_run.clear()
-    rebuilt = run(mini, "build", "-q", "--jobs", "1")
-    assert rebuilt.code == 0 and rebuilt.err == ""
+    build_after_a_comment(mini, layouts_run)
     assert layouts_run, "no entry was read through a link"
     assert outputs(mini) == built
