@@ -147,11 +147,22 @@ def read_yaml(folder: Folder, path: Path, problems: Problems, yaml: YAML | None 
     """The YAML document in `path` (read through `folder`, by `yaml`), or None after
     reporting why there is none."""
     try:
-        text = folder.read_text(path, limit=MAX_YAML_BYTES)
+        data = folder.read_bytes(path, limit=MAX_YAML_BYTES)
     except ProblemsFound as error:
         problems.extend(error.problems)
         return None
-    return parse_yaml(text, folder.shown(path), problems, yaml)
+    return _parse_bytes(data, folder.shown(path), problems, yaml)
+
+
+def _parse_bytes(data: bytes, shown: str, problems: Problems, yaml: YAML | None = None) -> Any:
+    """The YAML document in a file's bytes, or None after reporting why there is none
+    (not UTF-8, a character no output may hold, or what `parse_yaml` finds)."""
+    try:
+        text = decode(data, shown)
+    except ProblemsFound as error:
+        problems.extend(error.problems)
+        return None
+    return parse_yaml(text, shown, problems, yaml)
 
 
 _MARKED_ERRORS = {DuplicateKeyError: ("duplicate-key", ""), _TooLarge: ("too-large", ""), _BadValue: ("bad-value", "")}
@@ -198,11 +209,7 @@ def _read_file(folder: Folder, path: Path, memo: dict[str, Reading] | None, make
         return memo[shown][1:]
     problems = Problems()
     made = None
-    try:
-        node = parse_yaml(decode(data, shown), shown, problems)
-    except ProblemsFound as error:  # not UTF-8, or a character no output may hold
-        problems.extend(error.problems)
-        node = None
+    node = _parse_bytes(data, shown, problems)
     if node is not None:
         with contextlib.suppress(Invalid):
             made = make(node, problems)
