@@ -74,10 +74,11 @@ def plain(text: str) -> str:
 def to_html(
     text: str,
     footnote_marker: Callable[[str], str] | None = None,
-    typography: Callable[[str], str] | None = None,
+    text_html: Callable[[str], str] | None = None,
 ) -> str:
     """HTML for `text`; `footnote_marker(id)` returns the (already safe) HTML of a call,
-    and `typography` is applied to running text (not to link texts, which are addresses)."""
+    and `text_html(text)` that of running text (link texts, which are addresses, are only
+    escaped): the caller's typography, safe to insert as it is."""
     md = parser()
     rendered: list[str] = []
     in_link = 0
@@ -86,9 +87,10 @@ def to_html(
             rendered.append(footnote_marker(token.meta["id"]) if footnote_marker else "")
             continue
         in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
-        if token.type == "text" and typography and not in_link:
-            token = token.copy(content=typography(token.content))
-        rendered.append(md.renderer.renderInline([token], md.options, {}))
+        if token.type == "text" and text_html and not in_link:
+            rendered.append(text_html(token.content))
+        else:
+            rendered.append(md.renderer.renderInline([token], md.options, {}))
     return "".join(rendered)
 
 

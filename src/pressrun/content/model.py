@@ -81,9 +81,12 @@ class Timeline:
 @dataclass(frozen=True, kw_only=True)
 class Attribution:
     yaml_name: ClassVar[str] = "attribution"
-    name: Text | None = declare(
-        "The person quoted, with the title printed before the name.", default=None, translate="quote, attribution name"
+    title: Text | None = declare(
+        "The title printed before the name: `Mayor`, `Dr`, `Ms`.",
+        default=None,
+        translate="quote, the person's title before the name (Mr, Ms, Dr, Mayor)",
     )
+    name: Text | None = declare("The person quoted, without a title.", default=None, translate="quote, attribution name")
     role: Text | None = declare("The person's role or organisation.", default=None, translate="quote, attribution role")
     source: Text | None = declare(
         "A document or body quoted, instead of a person.", default=None, translate="quote, attribution source"
@@ -95,6 +98,8 @@ class Attribution:
             return ["an attribution needs a name, a role or a source"]
         if self.source and (self.name or self.role):
             return ["an attribution has either a source or a name and role, not both"]
+        if self.title and not self.name:
+            return ["an attribution's title goes with a name"]
         return []
 
 
@@ -184,10 +189,28 @@ class Address:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PersonName:
+    yaml_name: ClassVar[str] = "person name"
+    shorthand: ClassVar[str] = "name"
+    title: Text | None = declare(
+        "The title printed before the name: `Dr`, `Ms`, `Mayor`.",
+        default=None,
+        translate="contact person, title before the name (Mr, Ms, Dr, Mayor)",
+    )
+    name: str = declare("The name as the person writes it, without a title (never translated).")
+    origin: Origin = origin_field()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, kw_only=True)
 class Person:
     yaml_name: ClassVar[str] = "person"
     role: Text | None = declare("The role, e.g. `Executive Director`.", default=None, translate="contact person, role")
-    names: tuple[str, ...] = declare("One or more names sharing the role (never translated).", default=())
+    names: tuple[PersonName, ...] = declare(
+        "One or more names sharing the role: a name, or `{title, name}` for a name with a title.", default=()
+    )
     detail: Text | None = declare(
         "Text printed after the names, e.g. a job title.",
         default=None,
@@ -386,7 +409,9 @@ class Publication:
     yaml_name: ClassVar[str] = "publication"
     title: Text = declare("The full title.", translate="publication title")
     subtitle: Text | None = declare(
-        "The cover's display line, printed with the year.", default=None, translate="publication subtitle"
+        "The cover's display line, printed with the year; a line break marks where the line breaks.",
+        default=None,
+        translate="publication subtitle, the cover's display line; a line break marks where the cover breaks it",
     )
     cover_words: tuple[Text, ...] = declare("Words set around the cover title.", default=(), translate="cover word")
     year: int = declare("The edition's year.")

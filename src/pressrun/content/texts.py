@@ -87,6 +87,13 @@ def publication_texts(publication: Publication) -> Iterator[Text]:
     return (item.text for item in texts(publication) if not item.path.startswith(_NOT_FRONT_MATTER))
 
 
+def person_name_words(profile: Profile) -> list[str]:
+    """The words of the names of the people a profile quotes or gives as contacts."""
+    quoted = [item.text for item in texts(profile) if item.path.endswith("attribution.name")]
+    contacts = [name.name for person in profile.contacts.people for name in person.names]
+    return [word for name in quoted + contacts for word in inline.plain(str(name)).split()]
+
+
 def word_count(book: Book) -> int:
     counted = list(publication_texts(book.publication))
     for profile in book.profiles.values():

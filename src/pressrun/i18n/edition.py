@@ -26,15 +26,15 @@ from pyuca import Collator
 
 from ..config import Config
 from ..content import Book, inline, load
-from ..content.model import OrderedPart, Profile, Publication
+from ..content.model import OrderedPart, PersonName, Profile, Publication
 from ..content.schema import Text
 from ..content.texts import Translatable, replace_texts, texts
 from ..errors import Level, Origin, Problem, Problems, ProblemsFound
 from .catalogs import CatalogFile, layout_messages, load_catalogs, split_label_key
 from .checks import translation_problems
 from .extract import PUBLICATION_OWNER, message_context
+from .typography import NBSP, label_colon, quotation_marks
 from .typography import apply as apply_typography
-from .typography import quotation_marks
 
 _COLLATOR = Collator()
 
@@ -93,8 +93,19 @@ class Edition:
     def format_list(self, items: list[str]) -> str:
         return format_list(list(items), locale=self.locale)
 
+    def names(self, names: Iterable[PersonName], pattern: str) -> str:
+        """People's names as a list in the edition's language, each with its title as
+        `pattern` ("{title} {name}", translated) places it, tied by no-break spaces."""
+        tied = pattern.replace(" ", NBSP)
+        return self.format_list([tied.format(title=inline.plain(n.title), name=n.name) if n.title else n.name for n in names])
+
     def typography(self, text: str) -> str:
         return apply_typography(text, self.language)
+
+    @property
+    def label_colon(self) -> str:
+        """What separates a label from its value ("President: …")."""
+        return label_colon(self.language)
 
     # --- profiles --------------------------------------------------------------------
 

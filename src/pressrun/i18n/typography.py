@@ -1,17 +1,26 @@
-"""Typographic conventions of each language, applied when rendering text.
+"""Typographic conventions of each language, applied when rendering text: a string in,
+the same string set as the language's typography wants it out.
 
 Babel's locale data has neither quotation marks nor punctuation spacing, so both are
-declared here. French follows the Imprimerie nationale's rules as most French
-publishers set them today:
+declared here. Everywhere, web and email addresses and phone numbers are copied as they
+are. The house rule for dashes (English and French): a spaced en dash for a break in a
+sentence (`--`, a spaced hyphen and an em dash become one), tied to the word before it
+so that a line never begins with it.
 
-- a narrow no-break space (U+202F) before `;`, `!` and `?`, between a number and `%`,
-  and between the digit groups of a number (10 000), so that a number never breaks;
+English: curly quotation marks and apostrophes (‘ ’ “ ”), and an en dash in number
+ranges (2020–2023, 4–5 April), as the catalogs' source texts are typed on keyboards.
+
+French follows the Imprimerie nationale's rules as most French publishers set them
+today:
+
+- a narrow no-break space (U+202F) before `;`, `!` and `?`, between a number and `%`, a
+  unit (km, °C…) or a currency sign, and between the groups of a large number (1 750);
 - a full no-break space (U+00A0) before `:`, which the tradition sets wider than the
   others (a choice: some houses use the narrow space there too);
 - guillemets « » with a narrow no-break space inside.
 
-Web and email addresses, phone numbers, times (10:30) and number ranges (2021-22) are
-left as they are.
+Times (10:30) and number ranges (2021-22, which French writes with a hyphen) are left as
+they are.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from collections.abc import Callable
 
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"
+EN_DASH = "\u2013"
 _SPACES = f" {NBSP}{NARROW_NBSP}"
 
 # Outer quotation marks: (opening, closing), as CLDR gives them for each language.
@@ -34,18 +44,52 @@ QUOTATION_MARKS = {
 
 # Addresses and phone numbers are copied, never respaced.
 _PROTECTED = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:org|net|com|int|eu)\S*|\+ ?\d[\d ()]*\d"
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:org|net|com|int|eu)\S*"
+    r"|\+ ?\d[\d ()/.-]*\d"
 )
-# A number written in groups of three digits: 10 000, 1 500, 250 000.
-_DIGIT_GROUPS = re.compile(f"(?<![\\d.,])\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+(?!\\d)")
-
 
 _PLACEHOLDER = "\ue000"
+
+# Where a sentence opens a quotation: at the start, after a space, a bracket or a dash.
+_OPENS = f"(?:^|(?<=[\\s(\\[{{{EN_DASH}—/]))"
 
 
 def quotation_marks(language: str) -> tuple[str, str]:
     """The opening and closing quotation marks for `language` (English ones by default)."""
     return QUOTATION_MARKS.get(language, QUOTATION_MARKS["en"])
+
+
+def dashes(text: str) -> str:
+    """The house rule: `--`, a spaced hyphen or an em dash between words becomes a spaced
+    en dash, tied to the word before it."""
+    text = re.sub(f"[{_SPACES}]*(?:--|—)[{_SPACES}]*", f"{NBSP}{EN_DASH} ", text)
+    return re.sub(f"(?<=\\S)[{_SPACES}]+[-{EN_DASH}][{_SPACES}]+(?=\\D)", f"{NBSP}{EN_DASH} ", text)
+
+
+def english_quotes(text: str) -> str:
+    """Straight quotation marks and apostrophes turned curly."""
+    text = re.sub(f"{_OPENS}\"(?=\\S)", "“", text)
+    text = text.replace('"', "”")
+    # An apostrophe before a decade ('90s) is a closing mark; any other opening one starts a quotation.
+    text = re.sub(f"{_OPENS}'(?=\\d0s)", "’", text)
+    text = re.sub(f"{_OPENS}'(?=\\S)", "‘", text)
+    return text.replace("'", "’")
+
+
+def number_ranges(text: str) -> str:
+    """An en dash, closed up, between the numbers of a range (2020-2023, 4 - 5 April); not
+    in numbers with a leading zero (a unit 06-01), codes (COVID-19) or dates (2021-10-06)."""
+    return re.sub(
+        f"(?<![\\w.,/-])([1-9]\\d{{0,3}})[{_SPACES}]?-[{_SPACES}]?([1-9]\\d{{0,3}})(?![\\w/-])", f"\\1{EN_DASH}\\2", text
+    )
+
+
+def _english_segment(text: str) -> str:
+    return dashes(number_ranges(english_quotes(text)))
+
+
+# Units and currency signs that take a narrow no-break space after a number in French.
+_FRENCH_UNITS = r"%|‰|°C|°|€|\$|£|CHF|USD|EUR|km²|km|m²|kg|ha\b|t\b"
 
 
 def _french_segment(text: str) -> str:
@@ -55,26 +99,69 @@ def _french_segment(text: str) -> str:
     text = re.sub(f"[{_SPACES}]*”", f"{NARROW_NBSP}»", text)
     text = re.sub(f"(?<=[^\\s;!?])[{_SPACES}]*([;!?]+)", f"{NARROW_NBSP}\\1", text)
     text = re.sub(f"(?<=[^\\s:])[{_SPACES}]*:(?=\\s|$)", f"{NBSP}:", text)
-    text = re.sub(f"(?<=\\d)[{_SPACES}]*%", f"{NARROW_NBSP}%", text)
-    return _DIGIT_GROUPS.sub(lambda match: re.sub(f"[{_SPACES}]", NARROW_NBSP, match.group()), text)
+    text = re.sub(f"(?<=\\d)[{_SPACES}]?({_FRENCH_UNITS})", f"{NARROW_NBSP}\\1", text)
+    text = digit_groups(text)
+    return dashes(text)
 
 
-def french(text: str) -> str:
-    """`text` set in French typography, addresses left untouched."""
-    # Addresses stand aside as private-use placeholders while the rules run, so that
-    # the punctuation around them is still seen.
-    addresses = _PROTECTED.findall(text)
-    masked = _PROTECTED.sub(lambda match: _PLACEHOLDER, text)
-    if _PLACEHOLDER in text:
-        return _french_segment(text)
-    pieces = _french_segment(masked).split(_PLACEHOLDER)
-    return "".join(piece + (addresses[index] if index < len(addresses) else "") for index, piece in enumerate(pieces))
+def digit_groups(text: str) -> str:
+    """The groups of a large number (1 750, 250 000) joined by narrow no-break spaces."""
+    return re.sub(
+        f"(?<![\\d,.])\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+(?![\\d,])",
+        lambda match: re.sub(f"[{_SPACES}]", NARROW_NBSP, match.group(0)),
+        text,
+    )
 
 
-RULES: dict[str, Callable[[str], str]] = {"fr": french}
+def _protecting(rule: Callable[[str], str]) -> Callable[[str], str]:
+    """`rule` applied to a text with its addresses and phone numbers left untouched."""
+
+    def apply_rule(text: str) -> str:
+        # Addresses stand aside as private-use placeholders while the rule runs, so that
+        # the punctuation around them is still seen.
+        if _PLACEHOLDER in text:
+            return rule(text)
+        addresses = _PROTECTED.findall(text)
+        pieces = rule(_PROTECTED.sub(_PLACEHOLDER, text)).split(_PLACEHOLDER)
+        return "".join(piece + (addresses[i] if i < len(addresses) else "") for i, piece in enumerate(pieces))
+
+    return apply_rule
+
+
+english = _protecting(_english_segment)
+french = _protecting(_french_segment)
+
+RULES: dict[str, Callable[[str], str]] = {"en": english, "fr": french}
+
+# The colon after a label ("President: …"), as each language sets it.
+LABEL_COLONS = {"fr": f"{NBSP}: "}
 
 
 def apply(text: str, language: str) -> str:
     """`text` with the typographic rules of `language` (unchanged where there are none)."""
     rule = RULES.get(language)
     return rule(text) if rule else text
+
+
+def label_colon(language: str) -> str:
+    """What separates a label from its value in `language`."""
+    return LABEL_COLONS.get(language, ": ")
+
+
+# --- hyphenation ----------------------------------------------------------------------
+
+# A word, as hyphenation sees it: letters, digits and the marks inside words.
+WORD = re.compile(r"[\w'’.@/:+-]*\w")
+
+
+def keep_whole(word: str) -> bool:
+    """Whether `word` must never be hyphenated: an acronym or any word with two capitals
+    (UNECE, KPIs, UN-Habitat), a word with digits (COVID-19, C40), a hyphenated compound
+    (broken only at its hyphen), a web or email address."""
+    return (
+        sum(1 for char in word if char.isupper()) >= 2
+        or any(char.isdigit() for char in word)
+        or "-" in word
+        or "@" in word
+        or bool(re.search(r"\w\.\w|://", word))
+    )

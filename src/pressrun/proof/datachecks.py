@@ -79,9 +79,6 @@ def _emails(profile: Profile) -> list[str]:
     return [e.address for e in profile.contacts.emails] + [p.email for p in profile.contacts.people if p.email]
 
 
-HONORIFICS = {"mr", "mrs", "ms", "dr", "mayor", "prof", "sir", "dame"}
-
-
 def _ascii_letters(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if ch.isalnum() or ch == ".")
@@ -92,7 +89,7 @@ def check_person_emails(profile: Profile) -> Iterator[Problem]:
     for person in profile.contacts.people:
         if not person.email or len(person.names) != 1:
             continue
-        words = [_ascii_letters(w) for w in person.names[0].split() if _ascii_letters(w).rstrip(".") not in HONORIFICS]
+        words = [_ascii_letters(word) for word in person.names[0].name.split()]
         if len(words) < 2:
             continue
         first, last = words[0], words[-1]
@@ -125,7 +122,7 @@ def check_name_spellings(profile: Profile) -> Iterator[Problem]:
             quoted[str(item.text).split()[-1]] = item.text.origin
     for person in profile.contacts.people:
         for name in person.names:
-            surname = name.split()[-1]
+            surname = name.name.split()[-1]
             for other, origin in quoted.items():
                 if (
                     other != surname
