@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 import re
 import traceback
-from collections.abc import Sequence
+from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,11 @@ from markupsafe import Markup, escape
 
 from .content import inline
 from .content.model import BulletList, LeadList, Paragraph, Profile, PullQuote, Quote, Timeline
+from .content.texts import person_name_words
 from .errors import Level, Origin, Problem, ProblemsFound
 from .files import Folder
-from .i18n import Edition, label_key
+from .i18n import Edition, label_key, typography
+from .i18n.typography import NARROW_NBSP, NBSP
 
 PDF_TEMPLATE = "pdf/publication.html.j2"
 
@@ -57,23 +59,90 @@ def block_kind(block: object) -> str:
     return BLOCK_TEMPLATES[type(block)]
 
 
+# Words shorter than this are never hyphenated (the layouts' `hyphenate-limit-chars`
+# asks for at least 6 letters), so they need no protection.
+HYPHENATED_LENGTH = 6
+
+
+# The key of the front matter's setting (pdf.measure.FRONT_MATTER).
+FRONT_MATTER = "front matter"
+
+
+@pass_context
+def _setting_of(context: Any, profile: Profile | None) -> Any:
+    """How the typesetting loop sets `profile` (None: the front matter) in this PDF layout
+    (see pdf.typeset.Setting), or None: the layout's defaults, and always in the EPUB."""
+    settings = getattr(context.get("book"), "settings", None) or {}
+    return settings.get(profile.id if profile is not None else FRONT_MATTER)
+
+
+# What a line may break at: the ordinary spaces (no-break spaces join what they stand between).
+_UNBREAKABLE_RUN = re.compile(r"[^ \t\n\r\f]+")
+
+
+def _keeps_whole(run: str, whole: Container[str]) -> bool:
+    words = typography.WORD.findall(run.replace(NBSP, " ").replace(NARROW_NBSP, " "))
+    return any(len(word) >= HYPHENATED_LENGTH and (word in whole or typography.keep_whole(word)) for word in words)
+
+
+def set_text(text: str, whole: Container[str] = (), tied: Iterable[str] = ()) -> Markup:
+    """HTML of running text already in the edition's typography: each pair of words of
+    `tied` joined by a no-break space, and each run of text between ordinary spaces that
+    holds a word that must not be hyphenated (see typography.keep_whole, and the words
+    `whole`) in a span of class `unhyphenated`. The span takes the whole run, no-break
+    spaces and punctuation included: WeasyPrint 70 breaks a line too early before a
+    no-break space that ends where a span begins."""
+    for pair in tied:
+        text = text.replace(pair, pair.replace(" ", NBSP))
+    parts, position = [], 0
+    for match in _UNBREAKABLE_RUN.finditer(text):
+        if _keeps_whole(match.group(0), whole):
+            span = Markup('<span class="unhyphenated">{}</span>').format(match.group(0))
+            parts += [escape(text[position : match.start()]), span]
+            position = match.end()
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
+
+
 @pass_context
 def _inline_filter(context: Any, text: str, profile: Profile | None = None) -> Markup:
     """Inline Markdown to HTML in the edition's typography; footnote calls become the
-    layout's `footnote` macro; a text shown untranslated is marked with its language."""
+    layout's `footnote` macro; a text shown untranslated is marked with its language.
+    Within a profile, its people's names and the words its setting keeps whole are not
+    hyphenated, and the words its setting ties are tied."""
     edition: Edition = context["edition"]
     footnote = context.get("footnote")
+    setting = _setting_of(context, profile)
+    whole = set(person_name_words(profile)) if profile is not None else set()
+    whole |= setting.unhyphenated if setting else set()
+    tied = sorted(setting.tied) if setting else []
+
+    def text_html(content: str) -> str:
+        return set_text(edition.typography(content), whole, tied)
 
     def marker(footnote_id: str) -> str:
         if profile is None or footnote is None:
             return ""
         number = edition.footnote_numbers[(profile.id, footnote_id)]
         note = profile.footnotes[footnote_id]
-        note_html = Markup(inline.to_html(note, typography=edition.typography))
+        note_html = Markup(inline.to_html(note, text_html=text_html))
         return str(footnote(number, _mark_fallback(note, note_html)))
 
-    html = Markup(inline.to_html(str(text), marker, typography=edition.typography))
+    html = Markup(inline.to_html(str(text), marker, text_html))
     return _mark_fallback(text, html)
+
+
+@pass_context
+def _ordered_blocks(context: Any, profile: Profile, blocks: Sequence[Any], path: str) -> list[tuple[str, Any]]:
+    """The blocks with their content paths (`intro[2]`, counted from 1 as the catalogs
+    do), in the order the profile's setting prints them: a deferred pull quote after the
+    block that follows it, unless that is another pull quote."""
+    deferred = getattr(_setting_of(context, profile), "deferred", ())
+    ordered = [(f"{path}[{index}]", block) for index, block in enumerate(blocks, 1)]
+    for index in range(len(ordered) - 2, -1, -1):
+        if ordered[index][0] in deferred and not isinstance(ordered[index + 1][1], PullQuote):
+            ordered[index], ordered[index + 1] = ordered[index + 1], ordered[index]
+    return ordered
 
 
 def _untranslated(language: str, html: Markup) -> Markup:
@@ -99,6 +168,14 @@ def _gettext(edition: Edition):
         return escape(edition.typography(translation))
 
     return (lambda msgid: pgettext(None, msgid)), pgettext
+
+
+def _titled_filter(pattern: str, title: Any, name: Any) -> Markup:
+    """A name with its title as `pattern` (the label "{title} {name}" in the edition's
+    language) places it, tied by no-break spaces; the name alone without a title."""
+    if not title:
+        return escape(name)
+    return Markup(escape(pattern).replace(" ", NBSP)).format(title=title, name=name)
 
 
 def _plain_filter(text: str) -> str:
@@ -158,7 +235,10 @@ def environment(layouts: Folder, edition: Edition | None = None) -> Environment:
         )
         env.filters["inline"] = _inline_filter
         env.filters["plain"] = _plain_filter
+        env.filters["titled"] = _titled_filter
         env.globals["block_kind"] = block_kind
+        env.globals["setting_of"] = _setting_of
+        env.globals["ordered_blocks"] = _ordered_blocks
     return env
 
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from ..content.model import OrderedPart
+from ..content.model import OrderedPart, Profile
+from .typeset import FRONT_MATTER, Setting
 
 # The first page's side, by parity of its number (left to right: odd pages are right-hand).
 RIGHT, LEFT = 1, 0
@@ -44,6 +45,12 @@ class BookSlice:
     back: bool
     # The contents' page numbers, when its targets are laid out in other chunks.
     page_numbers: Mapping[str, int] | None = None
+    # How the typesetting loop sets each profile, by id (the layout's defaults otherwise).
+    settings: Mapping[str, Setting] = field(default_factory=dict)
+
+    @property
+    def profiles(self) -> list[Profile]:
+        return [profile for part in self.body for profile in part.profiles]
 
     @property
     def sided(self) -> bool:
@@ -53,6 +60,27 @@ class BookSlice:
 
     def with_page_numbers(self, numbers: Mapping[str, int]) -> BookSlice:
         return replace(self, page_numbers=numbers)
+
+    @property
+    def settable(self) -> list[str]:
+        """What the typesetting loop sets in this slice: its profiles and front matter."""
+        return [profile.id for profile in self.profiles] + ([FRONT_MATTER] if self.front else [])
+
+    def with_settings(self, settings: Mapping[str, Setting]) -> BookSlice:
+        """This slice with the settings of its own profiles (and front matter)."""
+        return replace(self, settings={key: settings[key] for key in self.settable if key in settings})
+
+    def alone(self, profile_id: str) -> BookSlice:
+        """One of this slice's profiles (or its front matter), laid out on its own, to
+        correct its setting."""
+        if profile_id == FRONT_MATTER:
+            return BookSlice(True, (), False)
+        body = tuple(
+            BodyPart(part.part, tuple(p for p in part.profiles if p.id == profile_id), False)
+            for part in self.body
+            if any(p.id == profile_id for p in part.profiles)
+        )
+        return BookSlice(False, body, False)
 
 
 def whole_book(parts: Sequence[OrderedPart]) -> BookSlice:

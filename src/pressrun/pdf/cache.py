@@ -29,9 +29,10 @@ from typing import Any
 from ..errors import Level, Origin, Problem, ProblemsFound
 from ..files import Folder, write_together
 from .jobs import Bookmark, ChunkPdf, LaidOut, LayoutJob
+from .measure import Flaw, Measurement, ProfileLayout
 
 # Bumped whenever what an entry holds changes shape.
-FORMAT = 1
+FORMAT = 2
 OWNERS = "owners"
 # Anything that cannot be an entry because a file is missing, damaged, of another shape,
 # or a link out of the cache's folder (refused by the boundary, `files.Folder`).
@@ -52,6 +53,7 @@ def job_key(job: LayoutJob, environment: str) -> str:
         job.first_page,
         job.write,
         job.bleed,
+        job.settled_only,
         sorted(job.book_anchors),
     ]
     return hashlib.sha256(json.dumps(made_of).encode() + b"\0" + job.html.encode()).hexdigest()
@@ -162,6 +164,7 @@ def _record(laid: LaidOut) -> dict[str, Any]:
             for p in laid.problems
         ],
         "outside_links": sorted(laid.outside_links),
+        "measurement": None if laid.measurement is None else _measurement_record(laid.measurement),
         "pdf": None
         if pdf is None
         else {"sha256": hashlib.sha256(pdf.data).hexdigest(), "borrowed": sorted(pdf.borrowed_anchors)},
@@ -194,7 +197,44 @@ def _laid_out(record: dict[str, Any], pdf: ChunkPdf | None) -> LaidOut:
         pdf,
         problems,
         frozenset(_strings(record["outside_links"])),
+        None if record["measurement"] is None else _measurement(record["measurement"]),
     )
+
+
+def _flaw_record(flaw: Flaw) -> list:
+    return [flaw.code, flaw.page, flaw.message, flaw.profile, flaw.subject]
+
+
+def _measurement_record(measurement: Measurement) -> dict[str, Any]:
+    return {
+        "profiles": {
+            profile: [layout.first_page, list(layout.fills), [_flaw_record(flaw) for flaw in layout.flaws]]
+            for profile, layout in measurement.profiles.items()
+        },
+        "flaws": [_flaw_record(flaw) for flaw in measurement.flaws],
+    }
+
+
+def _flaw(values: Any) -> Flaw:
+    code, page, message, profile, subject = values
+    return Flaw(_string(code), _int(page), _string(message), _string(profile), _string(subject))
+
+
+def _fill(value: Any) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise TypeError(f"not a number: {value!r}")
+    return float(value)
+
+
+def _measurement(record: dict[str, Any]) -> Measurement:
+    """A measurement read back, every value checked for its type (raises one of DAMAGED)."""
+    profiles = {
+        _string(profile): ProfileLayout(
+            _int(first_page), tuple(_fill(fill) for fill in fills), tuple(_flaw(flaw) for flaw in flaws)
+        )
+        for profile, (first_page, fills, flaws) in record["profiles"].items()
+    }
+    return Measurement(profiles, tuple(_flaw(flaw) for flaw in record["flaws"]))
 
 
 def _is_int(value: Any) -> bool:

@@ -29,6 +29,8 @@ from ..files import Folder, cannot_write
 from .assemble import finished
 from .fonts import FONT_DIRS, fonts_confined
 from .jobs import LAYOUT_VARIANT, Bookmark, ChunkPdf, LaidOut, LayoutJob
+from .measure import decorated, measure, natural_end
+from .typeset import Typesetting
 
 # PDF points per CSS pixel (72 per inch against 96).
 PT_PER_PX = 0.75
@@ -216,6 +218,8 @@ def lay_out(job: LayoutJob, inspect: Callable[[list], Iterable[Problem]] | None 
 
 def _lay_out(job: LayoutJob, inspect: Callable[[list], Iterable[Problem]] | None) -> LaidOut:
     document, problems = _laid_out_document(job)
+    end_decorations_with_text(document.pages)
+    measurement = measure(document.pages)
     if inspect is not None:
         problems.extend(inspect(document.pages))
     bookmarks = tuple(
@@ -231,14 +235,37 @@ def _lay_out(job: LayoutJob, inspect: Callable[[list], Iterable[Problem]] | None
         if kind == "internal" and target not in anchors
     )
     chunk = None
-    if job.write:
+    if job.write and not (job.settled_only and Typesetting().wanted(measurement)):
         borrowed = _borrow_anchors(document, outside & job.book_anchors)
         # The PDF's identifiers come from what it is made of, so that the same job gives the same bytes.
         digest = hashlib.sha256(f"{job.first_page}:{job.html}".encode()).hexdigest()
         data, written = write_document(document, job.variant, digest, job.origin)
         problems.extend(written.items)
         chunk = ChunkPdf(data, borrowed)
-    return LaidOut(len(document.pages), anchors, bookmarks, chunk, tuple(problems.items), outside)
+    return LaidOut(len(document.pages), anchors, bookmarks, chunk, tuple(problems.items), outside, measurement)
+
+
+def end_decorations_with_text(pages) -> None:
+    """Shorten each decorated box that goes on over the next page to end with its text.
+    The engine stretches such a box to the foot of its page (CSS Fragmentation's box
+    splitting), so that a quotation's rule or a tint runs on below its last line when
+    the lines after it moved over; a box with a background image is left as it is."""
+    from weasyprint.layout.background import layout_box_backgrounds
+
+    for page in pages:
+        for box in _decorated_boxes(page._page_box):
+            bottom, margin = natural_end(box)
+            height = bottom + (margin if box.padding_bottom or box.border_bottom_width else 0) - box.content_box_y()
+            if height < box.height and all(image == ("none", None) for image in box.style["background_image"]):
+                box.height = height
+                layout_box_backgrounds(page._page_box, box, lambda **_: None, layout_children=False)
+
+
+def _decorated_boxes(box):
+    for child in getattr(box, "children", ()):
+        if decorated(child):
+            yield child
+        yield from _decorated_boxes(child)
 
 
 def _borrow_anchors(document, borrowed: frozenset[str]) -> frozenset[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..errors import Origin, Problem
 from ..files import Folder
+from .measure import Measurement
 
 # The layout every PDF variant of a build is cut from: the print one, with its bleed.
 LAYOUT_VARIANT = "print"
@@ -31,6 +32,9 @@ class LayoutJob:
     book_anchors: frozenset[str] = frozenset()
     # Millimetres of bleed around each page (the print layout's; none for proofs).
     bleed: float = 0.0
+    # Written only if no profile in the layout wants a correction (see typeset): a book
+    # of one layout, before the typesetting loop has corrected anything.
+    settled_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,3 +69,5 @@ class LaidOut:
     problems: tuple[Problem, ...]
     # The targets of internal links that this layout does not hold itself.
     outside_links: frozenset[str] = frozenset()
+    # What a typesetter sees on the pages (see measure).
+    measurement: Measurement | None = None

@@ -1,4 +1,5 @@
-"""Pagination: the layouts of one edition, scheduled until every page number is known.
+"""Pagination: the layouts of one edition, scheduled until every page number is known
+and every profile is set as well as the typesetting loop can set it.
 
 Input: the book plan (`book.plan`), a way to render a slice of it to HTML, and the
 layout cache. Output: each slice's final layout and the page it starts on.
@@ -18,6 +19,16 @@ cover) is measured from both sides.
 When a chunk ends up with other pages than counted (the contents' real numbers may take
 more room than their placeholders), the chunks after it are laid out again, each at most
 PAGINATION_ROUNDS more times. The jobs themselves run on `workers`.
+
+The typesetting loop: every layout is measured (`measure`); a profile that a correction
+would improve (`typeset`) and that was never corrected is laid out alone with its
+corrected setting (a trial), again until it needs no more correction or has had
+MAX_CORRECTIONS, and the chunk that holds it is then rendered again with the settings
+found; what was known of that chunk is forgotten. A profile's setting depends on its own
+layouts only, and a profile lays out the same alone, in a chunk or in the whole book (it
+starts on a new page, and left- and right-hand pages have the same text width), so that
+a chunked book gets the settings, and the pages, of one layout. A book of one layout is
+written at its first layout only if no profile in it wants a correction.
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ from ..files import Folder
 from .book import LEFT, RIGHT, BookSlice
 from .cache import LayoutCache
 from .jobs import LaidOut, LayoutJob
+from .typeset import Typesetting
 
 # How many more times a chunk may be laid out when the pages before it keep changing,
 # before the build gives up.
@@ -64,7 +76,15 @@ class Final:
     first_page: int
 
 
-JobKey = Measure | Final
+@dataclass(frozen=True)
+class Trial:
+    """A profile laid out alone with its `attempt`-th corrected setting, to see if it needs more."""
+
+    profile: str
+    attempt: int
+
+
+JobKey = Measure | Final | Trial
 Scheduled = tuple[JobKey, LayoutJob]
 
 
@@ -111,10 +131,15 @@ class Pagination:
         self.origin = origin
         self.progress = progress
         self.cache = cache
+        self.typesetting = Typesetting()
+        self.chunk_of = {key: chunk for chunk, book in enumerate(self.slices) for key in book.settable}
+        # The trial each profile being corrected needs now.
+        self.trials: dict[str, tuple[Trial, LayoutJob]] = {}
         # Chunk 0's HTML shows placeholders in the contents until the numbers are known.
         self.html = [self._render(book) for book in self.slices]
         self.borrowed = _borrowed(self.html) if self.chunked else [frozenset()]
-        self.front: tuple[dict[str, int], str] | None = None
+        # The front matter with the contents' numbers: (numbers, chunk 0's HTML it was made from, HTML).
+        self.front: tuple[dict[str, int], str, str] | None = None
         # Each chunk's measures (first page, layout) by side, and its latest final layout.
         self.measured: list[dict[int, tuple[int, LaidOut]]] = [{} for _ in self.slices]
         self.final: list[tuple[LayoutJob, LaidOut] | None] = [None] * len(self.slices)
@@ -143,12 +168,18 @@ class Pagination:
             profiles = sum(len(part.profiles) for chunk in self.slices for part in chunk.body)
             placeholder = "8" * len(str(4 * profiles))
             book = book.with_page_numbers(dict.fromkeys(self.contents, placeholder))
-        return self.render(book)
+        return self.render(book.with_settings(self.typesetting.settings))
 
     # --- what is known ---------------------------------------------------------------
 
+    def _settling(self, chunk: int) -> bool:
+        """Whether a profile of `chunk` is being corrected (its layouts would be wasted)."""
+        return any(self.chunk_of[profile] == chunk for profile in self.trials)
+
     def _known(self, chunk: int, side: int) -> LaidOut | None:
         """The chunk's layout (its pages and anchors) when it starts on `side`, if known."""
+        if self._settling(chunk):
+            return None
         candidates = list(self.measured[chunk].values())
         if self.final[chunk] is not None:
             job, laid = self.final[chunk]
@@ -185,6 +216,8 @@ class Pagination:
             write=write,
             book_anchors=borrowed,
             bleed=self.bleed,
+            # A book of one layout, before any correction: written only if it needs none.
+            settled_only=write and not self.chunked and not self.typesetting.corrections,
         )
 
     def _measure(self, chunk: int, side: int) -> Scheduled:
@@ -194,16 +227,18 @@ class Pagination:
         return Final(chunk, first_page), self._job(chunk, html, first_page, True)
 
     def _front_html(self, numbers: dict[str, int]) -> str:
-        if self.front is None or self.front[0] != numbers:
-            self.front = numbers, self.render(self.slices[0].with_page_numbers(numbers))
-        return self.front[1]
+        if self.front is None or self.front[:2] != (numbers, self.html[0]):
+            self.front = numbers, self.html[0], self._render(self.slices[0].with_page_numbers(numbers))
+        return self.front[2]
 
     def _wanted(self) -> tuple[list[Scheduled], list[Scheduled]]:
         """The jobs the book needs now, and the spare ones that let more of it run at once."""
         starts = self._first_pages()
-        required: list[Scheduled] = []
+        required: list[Scheduled] = list(self.trials.values())
         spare: list[Scheduled] = []
         for chunk, start in enumerate(starts):
+            if self._settling(chunk):
+                continue
             if start is None:
                 sides = (RIGHT, LEFT) if self.slices[chunk].sided else (RIGHT,)
                 spare += [self._measure(chunk, side) for side in sides if self._known(chunk, side) is None]
@@ -218,6 +253,8 @@ class Pagination:
         return [job for job in required if not self._is_current(*job)], spare
 
     def _is_current(self, key: JobKey, job: LayoutJob) -> bool:
+        if isinstance(key, Trial):
+            return False
         final = self.final[key.chunk]
         return isinstance(key, Final) and final is not None and final[0] == job
 
@@ -232,7 +269,11 @@ class Pagination:
             if not required:
                 self._check_links()
                 continue
-            unsettled = [key.chunk for key, _ in required if self.finals[key.chunk] > PAGINATION_ROUNDS]
+            unsettled = [
+                key.chunk
+                for key, _ in required
+                if isinstance(key, Final) and self.finals[key.chunk] > PAGINATION_ROUNDS
+            ]
             if unsettled:
                 self._give_up()
                 return None
@@ -266,13 +307,62 @@ class Pagination:
 
     def _record(self, key: JobKey, job: LayoutJob, result: LaidOut) -> None:
         match key:
-            case Measure(chunk, side):
+            case Trial(profile, attempt):
+                if profile in self.trials and self.trials[profile][0] == key:
+                    self._tried(profile, attempt, result)
+                return
+            case Measure(chunk, side) if job.html == self.html[chunk]:
                 self.measured[chunk][side] = (job.first_page, result)
-            case Final(chunk, _):
+            case Final(chunk, _) if job.html == self.html[chunk] or (chunk == 0 and self.chunked):
+                if job.write and result.pdf is None:  # laid out, not written: it wants corrections
+                    self._correct(result)
+                    return
                 self.final[chunk] = (job, result)
                 self.finals[chunk] += 1
+            case _:  # laid out from HTML that corrections have changed since
+                return
+        self._correct(result)
         done = sum(final is not None for final in self.final)
         self.progress("laying out", done, len(self.slices))
+
+    # --- the typesetting loop ----------------------------------------------------------
+
+    def _correct(self, result: LaidOut) -> None:
+        """Trials of the profiles of `result` that a correction would improve and that
+        were never corrected."""
+        wanted = self.typesetting.wanted(result.measurement) if result.measurement else {}
+        for profile, setting in wanted.items():
+            if profile not in self.typesetting.corrections and profile in self.chunk_of:
+                self._try(profile, setting)
+
+    def _try(self, profile: str, setting) -> None:
+        self.typesetting = self.typesetting.with_setting(profile, setting)
+        chunk = self.chunk_of[profile]
+        key = Trial(profile, self.typesetting.corrections[profile])
+        html = self._render(self.slices[chunk].alone(profile))
+        self.trials[profile] = key, LayoutJob(html, self.layouts, self.origin, write=False, bleed=self.bleed)
+        self.progress(
+            "setting type", len(self.typesetting.corrections) - len(self.trials), len(self.typesetting.corrections)
+        )
+
+    def _tried(self, profile: str, attempt: int, result: LaidOut) -> None:
+        wanted = self.typesetting.wanted(result.measurement) if result.measurement else {}
+        if profile in wanted:
+            self._try(profile, wanted[profile])
+            return
+        del self.trials[profile]
+        chunk = self.chunk_of[profile]
+        if not self._settling(chunk):
+            self._render_again(chunk)
+
+    def _render_again(self, chunk: int) -> None:
+        """Chunk `chunk` rendered with the settings found; what was known of its old HTML forgotten."""
+        html = self._render(self.slices[chunk])
+        if html != self.html[chunk]:
+            self.html[chunk] = html
+            self.measured[chunk] = {}
+            self.final[chunk] = None
+            self.finals[chunk] = 0
 
     def _check_links(self) -> None:
         """Done, once each chunk kept exactly the links into other chunks that the book
