@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 PX_PER_MM = 96 / 25.4
 # The layout's page area on A4 (layouts/pdf/style.css): running header above, folio below.
-BODY_TOP_MM, BODY_BOTTOM_MM = 24, 297 - 26
+BODY_TOP_MM, BODY_BOTTOM_MM = 21, 297 - 22
 CSS_PX_TO_PT = 0.75
 
 

@@ -133,14 +133,14 @@ def _inline_filter(context: Any, text: str, profile: Profile | None = None) -> M
 
 
 @pass_context
-def _ordered_blocks(context: Any, profile: Profile, blocks: Sequence[Any], path: str) -> list[tuple[str, Any]]:
-    """The blocks with their content paths (`intro[2]`, counted from 1 as the catalogs
-    do), in the order the profile's setting prints them: a deferred pull quote after the
-    block that follows it, unless that is another pull quote."""
+def _ordered_blocks(context: Any, profile: Profile, blocks: Sequence[Any], path: str) -> list[tuple[int, str, Any]]:
+    """The blocks with their numbers and content paths (`intro[2]`, counted from 1 as the
+    catalogs do), in the order the profile's setting prints them: a deferred pull quote
+    after the block that follows it, unless that is another pull quote."""
     deferred = getattr(_setting_of(context, profile), "deferred", ())
-    ordered = [(f"{path}[{index}]", block) for index, block in enumerate(blocks, 1)]
+    ordered = [(number, f"{path}[{number}]", block) for number, block in enumerate(blocks, 1)]
     for index in range(len(ordered) - 2, -1, -1):
-        if ordered[index][0] in deferred and not isinstance(ordered[index + 1][1], PullQuote):
+        if ordered[index][1] in deferred and not isinstance(ordered[index + 1][2], PullQuote):
             ordered[index], ordered[index + 1] = ordered[index + 1], ordered[index]
     return ordered
 
