@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from pypdf import PdfReader
 
+from pressrun.i18n.typography import apply
+
 PX_PER_MM = 96 / 25.4
 # The layout's page area on A4 (layouts/pdf/style.css): running header above, folio below.
 BODY_TOP_MM, BODY_BOTTOM_MM = 21, 297 - 22
@@ -90,16 +92,18 @@ def _lines(page: PageText) -> list[str]:
 
 
 def title_of(profile, language: str) -> str:
-    """A profile's line in the contents: name, subtitle, names in other languages, acronym."""
-    title = str(profile.name)
+    """A profile's line in the contents: name, subtitle, names in other languages, acronym,
+    each in the edition's typography (curly apostrophes in English)."""
+    title = apply(str(profile.name), language)
     if profile.subtitle:
-        title += f" – {profile.subtitle}"
+        title += f" – {apply(str(profile.subtitle), language)}"
     for other in profile.other_names:
         if other.lang != language:
             title += f" – {other.name}"
     if profile.acronym:
         title += f" ({profile.acronym})"
-    return title
+    # Text extraction gives no-break spaces as spaces, as the contents reader splits them.
+    return " ".join(title.split())
 
 
 def misplaced_profiles(pages: list[PageText], heading: str, edition) -> list[str]:

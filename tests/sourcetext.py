@@ -73,7 +73,8 @@ def quote_credit(quote: Quote) -> str:
     attribution = quote.attribution
     if attribution is None:
         return ""
-    return attribution.source or ", ".join(part for part in (attribution.name, attribution.role) if part)
+    name = " ".join(part for part in (attribution.title, attribution.name) if part)
+    return attribution.source or ", ".join(part for part in (name, attribution.role) if part)
 
 
 def contact_words(contacts: Contacts) -> list[str]:
@@ -92,7 +93,9 @@ def contact_words(contacts: Contacts) -> list[str]:
             words += tokens(line)
         words += tokens(english.territories[contacts.address.country])
     for person in contacts.people:
-        for part in (person.role, *person.names, person.detail, person.email, person.phone, person.website):
+        titles = [name.title for name in person.names]
+        names = [name.name for name in person.names]
+        for part in (person.role, *titles, *names, person.detail, person.email, person.phone, person.website):
             words += tokens(part or "")
     for note in contacts.notes:
         words += tokens(inline.plain(note))

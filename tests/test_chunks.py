@@ -93,7 +93,6 @@ def test_first_pages_follow_each_chunks_count_for_the_side_it_starts_on():
 
 def test_the_chunked_books_have_the_pages_of_one_layout(one_layout, built_directory, chunked):
     single = read_pages(screen(one_layout))
-    assert len(single) == 64
     for joined in (read_pages(screen(built_directory)), read_pages(screen(chunked))):
         assert len(joined) == len(single)
         for one, other in zip(single, joined, strict=True):

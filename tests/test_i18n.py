@@ -50,7 +50,7 @@ def test_content_messages_carry_context_comment_and_reference():
     message = catalog.get("Deputy Mayor of Stockholm", "covenant-of-mayors:sections[2].blocks[4].attribution.role")
     assert message is not None
     assert message.auto_comments == ["quote, attribution role"]
-    assert message.locations == [("content/profiles/covenant-of-mayors.yaml", 52)]
+    assert message.locations == [("content/profiles/covenant-of-mayors.yaml", 53)]
     paragraphs = [m for m in catalog if m.context and m.context.startswith("unece:intro[")]
     assert len(paragraphs) == 9, "one message per paragraph"
 
@@ -94,8 +94,8 @@ def test_french_is_complete(capsys):
     assert main(["--project", str(REPOSITORY), "i18n", "status", "--min-translated", "100"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split() for line in lines[1:3]] == [
-        ["fr", "content", "532", "0", "0", "100.0%"],
-        ["fr", "layouts", "41", "0", "0", "100.0%"],
+        ["fr", "content", "543", "0", "0", "100.0%"],
+        ["fr", "layouts", "24", "0", "0", "100.0%"],
     ]
     # The glossary's terms, those the sources use, their uses, and the share that follows it.
     assert lines[-1].split() == ["fr", "locales/fr/glossary.tbx", "146", "146", "483", "100.0%"]
@@ -106,7 +106,7 @@ def test_status_fails_under_the_threshold(project, capsys):
     catalog.get("C40 Cities", "c40:name").string = ""
     write(project / CONTENT_PO, catalog)
     assert main(["--project", str(project), "i18n", "status", "--min-translated", "100"]) == 1
-    assert "fr       content           531      0             1   99.8%" in capsys.readouterr().out
+    assert "fr       content           542      0             1   99.8%" in capsys.readouterr().out
 
 
 def test_templates_are_rewritten_only_when_more_than_their_date_changed(project, monkeypatch, capsys):
@@ -245,6 +245,7 @@ GERMAN_LABELS = {
     "Footnotes": "Fußnoten",
     "Contact details": "Kontaktangaben",
     "New contact details": "Neue Kontaktangaben",
+    "{title} {name}": "{title} {name}",
 }
 GERMAN_INSTRUCTIONS = {
     "Please check": "Bitte prüfen Sie jeden Wert und korrigieren Sie, was sich geändert hat.",

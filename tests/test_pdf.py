@@ -82,17 +82,35 @@ def test_outline_mirrors_the_contents(built_directory, edition, contents, langua
         ]
 
 
+# Page economy (issue 14): the 2021 original set its last profile on page 53.
+MOST_PAGES = {"en": 56, "fr": 58}
+LAST_PROFILE_BY = {"en": 53, "fr": 55}
+
+
+def test_the_directory_is_set_as_economically_as_the_original(pages, edition, contents, language):
+    last = max(contents[title_of(profile, language)] for profile in edition.profiles())
+    assert last <= LAST_PROFILE_BY[language] and len(pages) <= MOST_PAGES[language]
+
+
 def test_running_folios_and_headers(pages, edition, contents):
     entries = contents
     assert pages[0].footer == [] and pages[0].header == [], "the cover has no folio"
-    for profile in edition.profiles():
-        page = pages[entries[title_of(profile, edition.language)] - 1]
-        assert page.footer == [str(page.number)]
+    starts = sorted((entries[title_of(profile, edition.language)], profile) for profile in edition.profiles())
+    for (first, profile), (following, _) in zip(starts, [*starts[1:], (len(pages), None)], strict=True):
         part = next(part for part in edition.parts if profile in part.profiles)
         running = f"{profile.name} ({profile.acronym})" if profile.acronym else str(profile.name)
-        # Right-hand pages name the current profile, left-hand pages the current part.
-        expected = running if page.number % 2 else str(part.title)
-        assert letters(" ".join(page.header)) == letters(expected)
+        # A profile's first page names its part; every page it runs on to names the profile.
+        for page in pages[first - 1 : following - 1]:
+            if not page.body:
+                continue
+            assert page.footer == [str(page.number)]
+            expected = str(part.title) if page.number == first else running
+            assert letters(" ".join(page.header)) == letters(expected), f"page {page.number}"
+
+
+def test_the_imprint_page_has_no_folio(pages, edition):
+    imprint = next(page for page in pages if letters(str(edition.publication.imprint.copyright)) in letters(" ".join(page.body)))
+    assert imprint.footer == [] and imprint.header == []
 
 
 def test_every_source_sentence_is_in_the_english_pdf(built_directory):
@@ -253,3 +271,34 @@ def test_french_edition_uses_french_locale_data_and_typography(built_directory):
     # A space before colons (the font draws the no-break space with the space's glyph, and
     # a PDF maps a glyph to one character, so the text read back may have either).
     assert re.search("\\w[ \u00a0]:", body)
+
+
+def test_english_text_has_curly_quotes_and_dashes_in_ranges(built_directory):
+    body = " ".join(chunk for page in read_pages(screen_pdf(built_directory, "en")) for chunk in page.body)
+    assert "Geneva’s ecosystem" in body and "‘In Focus: SDG 11’" in body
+    assert "'" not in body.replace("'s ", "") and '"' not in body
+    assert "2020–2023" in body
+
+
+def test_french_titles_labels_and_cover_lines(built_directory):
+    pages = read_pages(screen_pdf(built_directory, "fr"))
+    body = " ".join(chunk for page in pages for chunk in page.body)
+    # No-break spaces may read back as spaces (the font draws them with one glyph).
+    assert re.search("Mme[ \u00a0]Agathe Cavicchioli", body) and "Ms Agathe" not in body
+    assert re.search("Président[ \u00a0]:", body), "the colon after a contact label"
+    assert re.search("1[ \u202f]750 collectivités", body)
+    cover = [chunk.strip() for chunk in pages[0].body]
+    assert "RÉSEAUX" in cover and "DE VILLES" in cover, "the display line breaks where the translator put it"
+
+
+def test_footnote_calls_are_set_in_their_own_type(built_directory):
+    sizes = []
+    for page in PdfReader(screen_pdf(built_directory, "en")).pages:
+
+        def visit(text, cm, tm, font, size):
+            if text.strip().isdigit() and size * 0.75 < 7:
+                sizes.append((round(size * 0.75, 1), font.get("/BaseFont") if font else None))
+
+        page.extract_text(visitor_text=visit)
+    assert sizes and all(size >= 6.5 for size, _ in sizes)
+    assert not any("Italic" in str(font) for _, font in sizes), "no call inherits the italic of its place"

@@ -72,7 +72,7 @@ def test_profile_over_its_page_budget(mini):
     assert proof(mini) == 0, "a warning, not an error"
     (budget,) = findings(mini, "page-budget")
     assert budget["location"] == "content/profiles/alpha.yaml:1:1"
-    assert budget["message"].startswith("alpha runs over 4 pages (10–13); the budget is 1")
+    assert budget["message"].startswith("alpha runs over 2 pages (10–11); the budget is 1")
     assert proof(mini, "--strict") == 1
 
 

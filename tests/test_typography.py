@@ -1,11 +1,14 @@
-"""French typography rules, applied to translated text at render time."""
+"""Each language's typography rules, applied to every text at render time, and the words
+never hyphenated."""
 
 from __future__ import annotations
 
 import pytest
 
+from pressrun.content.inline import keep_whole
 from pressrun.i18n.typography import NARROW_NBSP as NNBSP
-from pressrun.i18n.typography import NBSP, apply, french, quotation_marks
+from pressrun.i18n.typography import NBSP, apply, english, french, label_colon, quotation_marks
+from pressrun.render import set_text
 
 
 @pytest.mark.parametrize(
@@ -53,7 +56,84 @@ def test_punctuation_next_to_an_address_is_still_set():
 
 
 def test_languages_without_rules_are_unchanged():
-    assert apply("Join us! Why? Because: this.", "en") == "Join us! Why? Because: this."
+    assert apply("Join us! Why? 'Because': this -- 2020-2023.", "de") == "Join us! Why? 'Because': this -- 2020-2023."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("International Geneva's ecosystem", "International Geneva’s ecosystem"),
+        ("the cities' achievements", "the cities’ achievements"),
+        ("an event entitled 'In Focus: SDG 11' is", "an event entitled ‘In Focus: SDG 11’ is"),
+        ('titled "Tackling challenges" (2021)', "titled “Tackling challenges” (2021)"),
+        ('("Quoted")', "(“Quoted”)"),
+        ("since the '90s", "since the ’90s"),
+        ("Our Strategic Plan 2020-2023 adopts", "Our Strategic Plan 2020–2023 adopts"),
+        ("on 4 - 5 April 2022", "on 4–5 April 2022"),
+        ("37 - 40 Boulevard du Régent", "37–40 Boulevard du Régent"),
+        ("Priorities for 2021-22 include", "Priorities for 2021–22 include"),
+        ("communities around the world -- searching", f"communities around the world{NBSP}– searching"),
+        ("the shocks—earthquakes, floods—but", f"the shocks{NBSP}– earthquakes, floods{NBSP}– but"),
+        ("Covenant of Mayors - Europe Office", f"Covenant of Mayors{NBSP}– Europe Office"),
+        ("56 member States – all the countries", f"56 member States{NBSP}– all the countries"),
+    ],
+)
+def test_english_quotes_apostrophes_ranges_and_dashes(text, expected):
+    assert english(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "COVID-19 and C40",
+        "Frasers Tower, 06-01",
+        "on 2021-10-06",
+        "+1 617-306-3489",
+        "https://platforma-dev.eu/partners/ and www.who.int/a-b",
+        "coordination_rainbowcities@stad.gent",
+    ],
+)
+def test_english_codes_dates_phones_and_addresses_are_left_alone(text):
+    assert english(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("à 1,5 °C et à 1,5 °C", f"à 1,5{NNBSP}°C et à 1,5{NNBSP}°C"),
+        ("(cotisation de 10,00 $)", f"(cotisation de 10,00{NNBSP}$)"),
+        ("20 km de côtes, 5 000 €", f"20{NNBSP}km de côtes, 5{NNBSP}000{NNBSP}€"),
+        ("membres – et experts", f"membres{NBSP}– et experts"),
+    ],
+)
+def test_french_units_currency_and_dashes(text, expected):
+    assert french(text) == expected
+
+
+def test_the_colon_after_a_label_per_language():
+    assert label_colon("en") == ": "
+    assert label_colon("fr") == f"{NBSP}: "
+
+
+@pytest.mark.parametrize("word", ["UNECE", "KPIs", "UN-Habitat", "COVID-19", "C40", "decision-making", "info@aimf.asso.fr"])
+def test_acronyms_digits_compounds_and_addresses_are_kept_whole(word):
+    assert keep_whole(word)
+
+
+@pytest.mark.parametrize("word", ["international", "Geneva’s", "Platforma", "cities"])
+def test_ordinary_words_may_be_hyphenated(word):
+    assert not keep_whole(word)
+
+
+def test_set_text_keeps_words_whole_in_spans_with_what_no_break_spaces_join():
+    # Words shorter than six letters are never hyphenated (UNECE): they need no span.
+    html = str(set_text(f"the UNESCO and UNECE region, «{NNBSP}PLATFORMA{NNBSP}» in 2021", whole={"region"}))
+    assert html == (
+        'the <span class="unhyphenated">UNESCO</span> and UNECE <span class="unhyphenated">region,</span> '
+        f'<span class="unhyphenated">«{NNBSP}PLATFORMA{NNBSP}»</span> in 2021'
+    )
+    tied = str(set_text("for the good of all <cities>.", tied=["good of"]))
+    assert tied == f"for the good{NBSP}of all &lt;cities&gt;."
 
 
 def test_quotation_marks_per_language():

@@ -40,7 +40,7 @@ from .content.model import BulletList, LeadList, Paragraph, Profile, PullQuote, 
 from .content.texts import person_name_words
 from .errors import Level, Origin, Problem, ProblemsFound
 from .files import Folder
-from .i18n import Edition, label_key, typography
+from .i18n import Edition, label_key
 from .i18n.typography import NARROW_NBSP, NBSP
 
 PDF_TEMPLATE = "pdf/publication.html.j2"
@@ -81,14 +81,14 @@ _UNBREAKABLE_RUN = re.compile(r"[^ \t\n\r\f]+")
 
 
 def _keeps_whole(run: str, whole: Container[str]) -> bool:
-    words = typography.WORD.findall(run.replace(NBSP, " ").replace(NARROW_NBSP, " "))
-    return any(len(word) >= HYPHENATED_LENGTH and (word in whole or typography.keep_whole(word)) for word in words)
+    words = inline.WORD.findall(run.replace(NBSP, " ").replace(NARROW_NBSP, " "))
+    return any(len(word) >= HYPHENATED_LENGTH and (word in whole or inline.keep_whole(word)) for word in words)
 
 
 def set_text(text: str, whole: Container[str] = (), tied: Iterable[str] = ()) -> Markup:
     """HTML of running text already in the edition's typography: each pair of words of
     `tied` joined by a no-break space, and each run of text between ordinary spaces that
-    holds a word that must not be hyphenated (see typography.keep_whole, and the words
+    holds a word that must not be hyphenated (see inline.keep_whole, and the words
     `whole`) in a span of class `unhyphenated`. The span takes the whole run, no-break
     spaces and punctuation included: WeasyPrint 70 breaks a line too early before a
     no-break space that ends where a span begins."""

@@ -1,4 +1,5 @@
-"""Inline text: the small Markdown subset of content strings, turned into HTML or plain text.
+"""Inline text: the small Markdown subset of content strings, turned into HTML or plain
+text, and its words (which ones must never be hyphenated).
 
 Supported: `**strong**`, `*emphasis*`, links (`<https://…>`, `[text](https://…)`, and bare
 web and email addresses, linked by linkify) and footnote calls `[^id]`. Raw HTML is
@@ -96,3 +97,20 @@ def to_html(
 
 def words(text: str) -> int:
     return len(plain(text).split())
+
+
+# A word, as hyphenation sees it: letters, digits and the marks inside words.
+WORD = re.compile(r"[\w'’.@/:+-]*\w")
+
+
+def keep_whole(word: str) -> bool:
+    """Whether `word` must never be hyphenated: an acronym or any word with two capitals
+    (UNECE, KPIs, UN-Habitat), a word with digits (COVID-19, C40), a hyphenated compound
+    (broken only at its hyphen), a web or email address."""
+    return (
+        sum(1 for char in word if char.isupper()) >= 2
+        or any(char.isdigit() for char in word)
+        or "-" in word
+        or "@" in word
+        or bool(re.search(r"\w\.\w|://", word))
+    )

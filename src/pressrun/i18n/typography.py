@@ -146,22 +146,3 @@ def apply(text: str, language: str) -> str:
 def label_colon(language: str) -> str:
     """What separates a label from its value in `language`."""
     return LABEL_COLONS.get(language, ": ")
-
-
-# --- hyphenation ----------------------------------------------------------------------
-
-# A word, as hyphenation sees it: letters, digits and the marks inside words.
-WORD = re.compile(r"[\w'’.@/:+-]*\w")
-
-
-def keep_whole(word: str) -> bool:
-    """Whether `word` must never be hyphenated: an acronym or any word with two capitals
-    (UNECE, KPIs, UN-Habitat), a word with digits (COVID-19, C40), a hyphenated compound
-    (broken only at its hyphen), a web or email address."""
-    return (
-        sum(1 for char in word if char.isupper()) >= 2
-        or any(char.isdigit() for char in word)
-        or "-" in word
-        or "@" in word
-        or bool(re.search(r"\w\.\w|://", word))
-    )

@@ -1,7 +1,7 @@
 """What a typesetter looks at, measured on WeasyPrint's laid-out pages: how full each
-page of a profile is, holes, runovers, decorated boxes running past their text, and the
-lines: hyphens (in acronyms, short fragments, ladders, at a page turn), runts, straight
-quotes, numbers split across lines.
+page of a profile is, holes, runovers, decorated boxes running past their text, notes set
+on another page than their calls, and the lines: hyphens (in acronyms, short fragments,
+ladders, at a page turn), runts, straight quotes, numbers split across lines.
 
 Input: the laid-out pages. Output: a `Measurement`, plain data that crosses from the
 layout workers: each profile's pages and fill, and every `Flaw` with its page and the
@@ -17,12 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..i18n.typography import keep_whole
+from ..content.inline import keep_whole
 
-# The fill below which a page before a profile's last one is reported, and the fill of
-# a profile's last page below which the profile ran over (it nearly fitted a page less).
+# The fill below which a page before a profile's last one is reported, and how much of
+# a profile's last page its text (the contacts aside) may fill and the profile still be
+# said to run over: a few lines, which nearly fitted a page less.
 MIN_FILL = 0.75
-RUNOVER_FILL = 0.25
+RUNOVER_FILL = 0.1
 # A column that stops this much (of its height) short while the text goes on has a hole.
 HOLE = 0.15
 # Letters a hyphenated word keeps on each side of its break.
@@ -103,10 +104,19 @@ class Region:
     limit: float
     ink: float
     lines: list[SetLine] = field(default_factory=list)
+    # How far the column's own text goes, without what spans the columns (the contacts).
+    text_ink: float | None = None
 
     @property
     def fill(self) -> float:
-        return min(1.0, max(0.0, (self.ink - self.top) / max(self.limit - self.top, 1.0)))
+        return self._fraction(self.ink)
+
+    @property
+    def text_fill(self) -> float:
+        return self._fraction(self.ink if self.text_ink is None else self.text_ink)
+
+    def _fraction(self, ink: float) -> float:
+        return min(1.0, max(0.0, (ink - self.top) / max(self.limit - self.top, 1.0)))
 
 
 def _name(box) -> str:
@@ -145,7 +155,7 @@ def line_text(line) -> str:
         if tag.endswith(("::footnote-call", "::marker")):
             continue
         if _name(box) == "TextBox":
-            parts.append(box.text)
+            parts.append(box.text.replace("\u00ad", ""))
         elif _name(box) == "InlineBox":
             parts.append(line_text(box))
     return "".join(parts)
@@ -214,6 +224,9 @@ class _PageReader:
         self.lines: list[SetLine] = []
         self.regions: dict[tuple[int, int, str], Region] = {}
         self.flaws: list[Flaw] = []
+        # Footnote numbers: where each is called (page, profile), and the page of its note.
+        self.calls: dict[str, tuple[int, str]] = {}
+        self.notes: dict[str, int] = {}
         for number, page in enumerate(pages, start=1):
             self._read_page(number, page._page_box)
 
@@ -230,6 +243,7 @@ class _PageReader:
                 self.regions.setdefault(key, Region(number, profile, top, limit, box.position_y))
             if _name(box) == "LineBox":
                 self._read_line(number, box, ancestors, profile)
+                self._read_notes(number, box, profile)
             elif decorated(box):
                 self._check_decoration(number, box, ancestors, profile)
 
@@ -252,6 +266,23 @@ class _PageReader:
             region.ink = max(region.ink, line.bottom)
             region.lines.append(line)
 
+    def _read_notes(self, number: int, line, profile: str) -> None:
+        for box, _ in _walk(line, ()):
+            tag = getattr(box, "element_tag", "") or ""
+            label = "".join(child.text for child in getattr(box, "children", ()) if _name(child) == "TextBox")
+            label = label.strip().rstrip(".")
+            if tag.endswith("::footnote-call") and label:
+                self.calls.setdefault(label, (number, profile))
+            elif tag.endswith("::footnote-marker") and label:
+                self.notes.setdefault(label, number)
+
+    def footnote_flaws(self) -> Iterator[Flaw]:
+        """A note set on another page than its call."""
+        for label, (page, profile) in self.calls.items():
+            if self.notes.get(label, page) != page:
+                message = f"footnote {label} is called on page {page} but set on page {self.notes[label]}"
+                yield Flaw("footnote-moved", page, message, profile)
+
     def _check_decoration(self, number: int, box, ancestors: tuple, profile: str) -> None:
         """A decorated box stretched to the foot of its page past its last line."""
         drawn = box.border_box_y() + box.border_height()
@@ -271,11 +302,15 @@ class _PageReader:
 # --- lines -------------------------------------------------------------------------------
 
 _WORD_AT_END = re.compile(r"(\S+)$")
+# What ends a hyphenated line: the hyphen-minus or U+2010 HYPHEN (the engine's default).
+HYPHENS = ("-", "\u2010")
 _WORD_AT_START = re.compile(r"^(\S+)")
 
 
 def _source_text(element) -> str:
-    return " ".join("".join(element.itertext()).split()).casefold() if element is not None else ""
+    """The paragraph's text as written, soft hyphens (breaks the text only allows) left out."""
+    text = "".join(element.itertext()).replace("\u00ad", "") if element is not None else ""
+    return " ".join(text.split()).casefold()
 
 
 def paragraphs(lines: list[SetLine]) -> list[list[SetLine]]:
@@ -293,7 +328,7 @@ def _mark_hyphens(paragraph: list[SetLine]) -> None:
     source = None
     for line, after in zip(paragraph, paragraph[1:], strict=False):
         end, start = _WORD_AT_END.search(line.text.rstrip()), _WORD_AT_START.search(after.text.lstrip())
-        if not (end and start and end.group(1).endswith("-") and len(end.group(1)) > 1):
+        if not (end and start and end.group(1).endswith(HYPHENS) and len(end.group(1)) > 1):
             continue
         before, rest = end.group(1)[:-1], start.group(1)
         source = source if source is not None else _source_text(line.block)
@@ -382,7 +417,7 @@ def _profile_regions(regions: dict) -> dict[str, dict[int, list[Region]]]:
     A column the engine left empty (the second one on a profile's last page) counts,
     empty, as a region."""
     pages: dict[str, dict[int, list[Region]]] = defaultdict(lambda: defaultdict(list))
-    for (page, column, profile), region in regions.items():
+    for (page, _, profile), region in regions.items():
         if profile and profile != FRONT_MATTER:
             pages[profile][page].append(region)
     for by_page in pages.values():
@@ -391,7 +426,7 @@ def _profile_regions(regions: dict) -> dict[str, dict[int, list[Region]]]:
             # What spans the columns (the header, the contact band) fills each of them.
             across = max((region.ink for region in found if region not in columns), default=0.0)
             for column in columns:
-                column.ink = max(column.ink, across)
+                column.text_ink, column.ink = column.ink, max(column.ink, across)
             by_page[page] = columns or found
         most = max(len(found) for found in by_page.values())
         for page, found in by_page.items():
@@ -414,7 +449,8 @@ def _holes(by_page: dict[int, list[Region]]) -> dict[int, tuple[float, str]]:
 
 
 def _fill_flaws(profile: str, by_page: dict[int, list[Region]], fills: list[float]) -> Iterator[Flaw]:
-    """Pages before the last one not full enough, holes in columns, and a runover."""
+    """Pages before the last one not full enough, holes in columns, and a runover: a
+    last page whose text (the contacts aside) ends near its top."""
     numbers = sorted(by_page)
     holes = _holes(by_page)
     for page, fill in zip(numbers, fills, strict=True):
@@ -423,15 +459,17 @@ def _fill_flaws(profile: str, by_page: dict[int, list[Region]], fills: list[floa
             yield Flaw("page-fill", page, f"the page is {fill:.0%} full before the profile’s last page", profile, subject)
         elif gap > HOLE:
             yield Flaw("hole", page, f"a column stops {gap:.0%} short of the foot of the page", profile, subject)
-    if len(numbers) > 1 and fills[-1] < RUNOVER_FILL:
-        message = f"the profile runs over onto page {numbers[-1]}, {fills[-1]:.0%} full"
+    last = by_page[numbers[-1]]
+    text = sum(region.text_fill for region in last) / len(last)
+    if len(numbers) > 1 and text < RUNOVER_FILL:
+        message = f"the profile runs over onto page {numbers[-1]}, whose text fills {text:.0%} of it"
         yield Flaw("runover", numbers[-1], message, profile)
 
 
 def measure(pages) -> Measurement:
     """What a typesetter sees on the laid-out `pages` (see the module's docstring)."""
     reader = _PageReader(pages)
-    flaws = list(reader.flaws)
+    flaws = [*reader.flaws, *reader.footnote_flaws()]
     for paragraph in paragraphs(reader.lines):
         _mark_hyphens(paragraph)
         flaws += [*_hyphen_flaws(paragraph), *_paragraph_flaws(paragraph)]

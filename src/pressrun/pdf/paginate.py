@@ -44,7 +44,7 @@ from ..errors import Level, Origin, Problem
 from ..files import Folder
 from .book import LEFT, RIGHT, BookSlice
 from .cache import LayoutCache
-from .jobs import LaidOut, LayoutJob
+from .jobs import LAYOUT_VARIANT, LaidOut, LayoutJob
 from .typeset import Typesetting
 
 # How many more times a chunk may be laid out when the pages before it keep changing,
@@ -120,10 +120,12 @@ class Pagination:
         layouts: Folder,
         origin: Origin,
         progress: LayoutProgress,
+        variant: str = LAYOUT_VARIANT,
         bleed: float = 0.0,
         cache: LayoutCache | None = None,
     ):
         self.slices = list(slices)
+        self.variant = variant
         self.bleed = bleed
         self.contents = list(contents)
         self.render = render
@@ -212,6 +214,7 @@ class Pagination:
             html,
             self.layouts,
             self.origin,
+            variant=self.variant,
             first_page=first_page,
             write=write,
             book_anchors=borrowed,
@@ -340,7 +343,8 @@ class Pagination:
         chunk = self.chunk_of[profile]
         key = Trial(profile, self.typesetting.corrections[profile])
         html = self._render(self.slices[chunk].alone(profile))
-        self.trials[profile] = key, LayoutJob(html, self.layouts, self.origin, write=False, bleed=self.bleed)
+        job = LayoutJob(html, self.layouts, self.origin, variant=self.variant, write=False, bleed=self.bleed)
+        self.trials[profile] = key, job
         self.progress(
             "setting type", len(self.typesetting.corrections) - len(self.trials), len(self.typesetting.corrections)
         )
@@ -420,3 +424,10 @@ def _next_job(paginations: Sequence[Pagination]) -> tuple[int, JobKey, LayoutJob
             if scheduled is not None:
                 return index, *scheduled
     return None
+
+
+def lay_out_in_turn(pagination: Pagination, lay_out: Callable[[LayoutJob], LaidOut]) -> None:
+    """Run a pagination's jobs one after the other with `lay_out` (in this process)."""
+    while (scheduled := pagination.next_job()) is not None:
+        key, job = scheduled
+        pagination.done(key, job, lay_out(job))

@@ -17,7 +17,9 @@ loop the pagination runs (`paginate`) ends and makes the same setting every time
 - a pull quote that moved whole to the next column or page and left a hole is set after
   the block that follows it, which fills the hole instead, or, when that leaves the
   hole, may break (three lines at least on each side);
-- a quotation split with too few lines on one side is kept whole.
+- a quotation split with too few lines on one side is kept whole;
+- a profile whose body the engine moved whole to the next page, or with a note set a
+  page after its call, is set a step tighter (or loose) too.
 """
 
 from __future__ import annotations
@@ -31,10 +33,10 @@ __all__ = ["FRONT_MATTER", "Setting", "Typesetting", "corrected"]
 
 # The tightest step a profile may be set in (the layouts define steps 1 to TIGHTEST),
 # and the loose one, for a profile that cannot lose its last page.
-TIGHTEST = 5
+TIGHTEST = 3
 LOOSE = -1
 # Times a profile is laid out again to correct it, at most.
-MAX_CORRECTIONS = 8
+MAX_CORRECTIONS = 6
 
 # Which flaws are corrected by no longer hyphenating their word.
 _UNHYPHENATE = {"bad-hyphen", "short-fragment", "ladder", "page-turn-hyphen"}
@@ -84,7 +86,10 @@ def _correction(setting: Setting, flaw: Flaw) -> Setting:
         return replace(setting, breakable=setting.breakable | {subject})
     if flaw.code == "split-quote" and subject:
         return replace(setting, unbroken=setting.unbroken | {subject})
-    if flaw.code == "runover" and setting.tightness != LOOSE:
+    # A page before the last one left nearly empty for no block's sake (the engine moved a
+    # body whose contacts did not fit below it), or a note set a page after its call:
+    # another step sets the profile otherwise.
+    if flaw.code in ("runover", "page-fill", "footnote-moved") and setting.tightness != LOOSE:
         return replace(setting, tightness=setting.tightness + 1 if setting.tightness < TIGHTEST else LOOSE)
     return setting
 

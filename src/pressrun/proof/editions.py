@@ -22,15 +22,17 @@ from ..files import Folder, exclusive, proof_date, write_together
 from ..i18n import Edition, load_editions
 from ..i18n.catalogs import DOMAINS, coverage
 from ..i18n.glossary import load_glossaries
-from ..pdf.book import profiles_only, whole_book
+from ..pdf.book import contents_anchors, profiles_only, whole_book
 from ..pdf.engine import inspect_package_document, lay_out
 from ..pdf.fonts import FACES, confine_fonts
-from ..pdf.jobs import LaidOut, LayoutJob
+from ..pdf.jobs import LaidOut
+from ..pdf.paginate import Pagination, lay_out_in_turn
 from ..pdf.preflight import RULES, preflight_problems
+from ..render import environment as render_environment
 from ..render import pdf_html
 from .compare import compare, export_revision, image_hash, page_images, source_revision
 from .datachecks import check_book
-from .layoutchecks import ImageSource, check_layout, contrast, page_budget
+from .layoutchecks import ImageSource, check_layout, contrast, page_budget, typesetting_findings
 from .report import EditionProof, ProofReport, profile_states, read_report, report_files
 from .translationchecks import check_translations
 
@@ -74,11 +76,11 @@ def epub_contrast(config: Config, edition: Edition, laid: LaidOut) -> list[Probl
     the colours are set, and the first document that shows it."""
     documents, resources = epub_files(edition, config.folder("layouts"), PrintEdition(laid.anchors, laid.pages, ""))
     files = {item.href: data for item, data in resources}
-    stylesheet = Origin(config.shown(config.layouts_dir / "epub" / "style.css"))
+    stylesheet = Origin(config.shown(config.folder("layouts") / "epub" / "style.css"))
     found: dict[str, Problem] = {}
     for item, data in documents:
         for problem in inspect_package_document(
-            data.decode("utf-8"), config.layouts_dir / "epub", files, lambda pages: contrast(pages, files.get)
+            data.decode("utf-8"), config.folder("layouts") / "epub", files, lambda pages: contrast(pages, files.get)
         ):
             found.setdefault(
                 problem.message,
@@ -99,24 +101,44 @@ def _translation(edition: Edition) -> tuple[list[dict], list[Problem]]:
     return table, findings
 
 
+def _laid_out(config: Config, edition: Edition, stamp: str, made, target: Path, single: bool) -> LaidOut:
+    """The proof's layout: one piece, set by the typesetting loop as a build sets it."""
+    environment = render_environment(config.folder("layouts"), edition)
+
+    def render(book) -> str:
+        return pdf_html(
+            edition,
+            config.folder("layouts"),
+            variant=PROOF_VARIANT,
+            created=made,
+            book=book,
+            fonts=FACES,
+            env=environment,
+            stamp=stamp,
+        )
+
+    book = profiles_only(edition.parts) if single else whole_book(edition.parts)
+    origin = Origin(config.shown(target))
+    contents = [] if single else contents_anchors(edition.parts)
+    pagination = Pagination([book], contents, render, config.folder("layouts"), origin, lambda *_: None, PROOF_VARIANT)
+    images = layout_files(config.folder("layouts"), "pdf")
+
+    def inspect(pages):
+        return check_layout(pages, images)
+
+    # Only the layouts that are written are inspected: the last one.
+    lay_out_in_turn(pagination, lambda job: lay_out(job, inspect=inspect if job.write else None))
+    return pagination.layouts_done[0]
+
+
 def proof_edition(
     config: Config, edition: Edition, stamp: str, made, target: Path, single: bool
 ) -> tuple[EditionProof, bytes]:
     """The proof of an edition (or, `single`, of its profiles alone) and its findings."""
-    html = pdf_html(
-        edition,
-        config.folder("layouts"),
-        variant=PROOF_VARIANT,
-        created=made,
-        book=profiles_only(edition.parts) if single else whole_book(edition.parts),
-        fonts=FACES,
-        stamp=stamp,
-    )
-    job = LayoutJob(html, config.folder("layouts"), Origin(config.shown(target)), variant=PROOF_VARIANT)
-    images = layout_files(config.folder("layouts"), "pdf")
-    laid = lay_out(job, inspect=lambda pages: check_layout(pages, images))
+    laid = _laid_out(config, edition, stamp, made, target, single)
     table, findings = _translation(edition)
     findings += laid.problems
+    findings += typesetting_findings(laid.measurement, {p.id: p.origin for p in edition.profiles()})
     if "epub" in config.formats and not single:
         findings += epub_contrast(config, edition, laid)
     starts = {anchor: page for anchor, page in laid.anchors.items() if anchor.startswith(("part-", "profile-"))}

@@ -1,8 +1,9 @@
 """Layout problems found in WeasyPrint's laid-out document: text overflowing its line or
 the page area, headings left alone at the foot of a page, glyphs missing from the pinned
-fonts, colours too pale against what is painted behind them, and profiles running over
-their page budget. Input: the document's pages (and the pages of each profile); output:
-problems with page numbers.
+fonts, colours too pale against what is painted behind them, profiles running over their
+page budget, and what a typesetter would have fixed (measured by `pdf.measure`, the
+measurement the build's typesetting loop corrects). Input: the document's pages (and the
+pages of each profile); output: problems with page numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tinycss2.color4 import parse_color
 
 from ..errors import NOWHERE, Level, Origin, Problem
 from ..pdf.fonts import Face, faces_for
+from ..pdf.measure import Measurement
 
 # A tolerance, in CSS pixels, for rounding in the engine's positions.
 EPSILON = 1.0
@@ -276,3 +278,14 @@ def _painted(box, behind: tuple[float, float, float]) -> Iterator[tuple[object, 
 
 def check_layout(pages, image_source: ImageSource) -> list[Problem]:
     return [*overflows(pages), *lonely_headings(pages), *missing_glyphs(pages), *contrast(pages, image_source)]
+
+
+def typesetting_findings(measurement: Measurement | None, origins: dict[str, Origin]) -> list[Problem]:
+    """What the typesetting loop left for a person to look at, each at its page (and at
+    its profile's file, from `origins`)."""
+    if measurement is None:
+        return []
+    return [
+        Problem(Level.WARNING, origins.get(flaw.profile, NOWHERE), flaw.code, flaw.message, flaw.page)
+        for flaw in measurement.flaws
+    ]
