@@ -36,6 +36,8 @@ MIN_QUOTE_LINES = 3
 EPSILON = 1.0
 
 PROFILE_PREFIX = "profile-"
+# The blocks of a profile that must each be on a page (with the contact band).
+_KEPT_BLOCKS = {"p", "li", "h2", "h3", "figure", "blockquote"}
 # What the front matter (cover, preface, imprint, contents) is measured as, beside the
 # profiles (a key no profile id can be).
 FRONT_MATTER = "front matter"
@@ -227,6 +229,9 @@ class _PageReader:
         # Footnote numbers: where each is called (page, profile), and the page of its note.
         self.calls: dict[str, tuple[int, str]] = {}
         self.notes: dict[str, int] = {}
+        # The elements that were given a box, and the document's root element.
+        self.set_elements: set[int] = set()
+        self.root = None
         for number, page in enumerate(pages, start=1):
             self._read_page(number, page._page_box)
 
@@ -237,6 +242,10 @@ class _PageReader:
         if footnotes:
             limit = min(limit, footnotes[0].position_y)
         for box, ancestors in _walk(page_box):
+            element = getattr(box, "element", None)
+            if element is not None:
+                self.set_elements.add(id(element))
+                self.root = self.root if self.root is not None else element
             profile = _profile_of((*ancestors, box))
             if getattr(box, "is_column", False) or (_name(box) == "BlockBox" and box.element_tag == "article"):
                 key = (number, round(box.position_x) if getattr(box, "is_column", False) else -1, profile)
@@ -246,6 +255,26 @@ class _PageReader:
                 self._read_notes(number, box, profile)
             elif decorated(box):
                 self._check_decoration(number, box, ancestors, profile)
+
+    def lost_flaws(self) -> Iterator[Flaw]:
+        """A block of a profile that the engine gave no box at all: it is not on any page.
+        (WeasyPrint drops a block that must not break inside a column, such as the contact
+        band, when it does not fit where it falls.) Reported on the profile's last page."""
+        if self.root is None:
+            return
+        last_page: dict[str, int] = {}
+        for line in self.lines:
+            last_page[line.profile] = max(line.page, last_page.get(line.profile, 0))
+        for article in self.root.iter("article"):
+            profile = (article.get("id") or "").removeprefix(PROFILE_PREFIX)
+            if not (article.get("id") or "").startswith(PROFILE_PREFIX) or id(article) not in self.set_elements:
+                continue
+            for element in article.iter():
+                kept = element.tag in _KEPT_BLOCKS or "contact-block" in (element.get("class") or "").split()
+                if kept and id(element) not in self.set_elements:
+                    text = " ".join("".join(element.itertext()).split())
+                    message = f"“{text[:60]}” is on no page: the engine dropped it"
+                    yield Flaw("lost", last_page.get(profile, 1), message, profile)
 
     def _read_line(self, number: int, box, ancestors: tuple, profile: str) -> None:
         block = ancestors[-1] if ancestors else None
@@ -469,7 +498,7 @@ def _fill_flaws(profile: str, by_page: dict[int, list[Region]], fills: list[floa
 def measure(pages) -> Measurement:
     """What a typesetter sees on the laid-out `pages` (see the module's docstring)."""
     reader = _PageReader(pages)
-    flaws = [*reader.flaws, *reader.footnote_flaws()]
+    flaws = [*reader.flaws, *reader.footnote_flaws(), *reader.lost_flaws()]
     for paragraph in paragraphs(reader.lines):
         _mark_hyphens(paragraph)
         flaws += [*_hyphen_flaws(paragraph), *_paragraph_flaws(paragraph)]

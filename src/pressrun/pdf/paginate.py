@@ -334,9 +334,17 @@ class Pagination:
         """Trials of the profiles of `result` that a correction would improve and that
         were never corrected."""
         wanted = self.typesetting.wanted(result.measurement) if result.measurement else {}
+        lost = {flaw.profile for flaw in result.measurement.flaws if flaw.code == "lost"} if result.measurement else set()
         for profile, setting in wanted.items():
-            if profile not in self.typesetting.corrections and profile in self.chunk_of:
+            if profile not in self.chunk_of:
+                continue
+            if profile not in self.typesetting.corrections:
                 self._try(profile, setting)
+            elif profile in lost and profile not in self.trials:
+                # Set alone, the profile kept the block the engine dropped here: the
+                # correction is made where the block was lost, without a trial.
+                self.typesetting = self.typesetting.with_setting(profile, setting)
+                self._render_again(self.chunk_of[profile])
 
     def _try(self, profile: str, setting) -> None:
         self.typesetting = self.typesetting.with_setting(profile, setting)
@@ -380,6 +388,16 @@ class Pagination:
                 return
         self.starts = [start or 0 for start in self._first_pages()]
         self.finished = True
+        self._report_lost()
+
+    def _report_lost(self) -> None:
+        """A block the engine dropped from the final layouts is an error: the book would
+        go out without it."""
+        for start, laid in zip(self.starts, self.layouts_done, strict=True):
+            for flaw in laid.measurement.flaws if laid.measurement else ():
+                if flaw.code == "lost":
+                    message = f"profile {flaw.profile}: {flaw.message}; shorten the profile"
+                    self.problems.append(Problem(Level.ERROR, self.origin, "lost", message, start + flaw.page - 1))
 
     def _give_up(self) -> None:
         self.problems.append(

@@ -87,9 +87,9 @@ def _correction(setting: Setting, flaw: Flaw) -> Setting:
     if flaw.code == "split-quote" and subject:
         return replace(setting, unbroken=setting.unbroken | {subject})
     # A page before the last one left nearly empty for no block's sake (the engine moved a
-    # body whose contacts did not fit below it), or a note set a page after its call:
-    # another step sets the profile otherwise.
-    if flaw.code in ("runover", "page-fill", "footnote-moved") and setting.tightness != LOOSE:
+    # body whose contacts did not fit below it), a note set a page after its call, or a
+    # block the engine dropped where it did not fit: another step sets the profile otherwise.
+    if flaw.code in ("runover", "page-fill", "footnote-moved", "lost") and setting.tightness != LOOSE:
         return replace(setting, tightness=setting.tightness + 1 if setting.tightness < TIGHTEST else LOOSE)
     return setting
 
