@@ -76,11 +76,11 @@ def epub_contrast(config: Config, edition: Edition, laid: LaidOut) -> list[Probl
     the colours are set, and the first document that shows it."""
     documents, resources = epub_files(edition, config.folder("layouts"), PrintEdition(laid.anchors, laid.pages, ""))
     files = {item.href: data for item, data in resources}
-    stylesheet = Origin(config.shown(config.folder("layouts") / "epub" / "style.css"))
+    stylesheet = Origin(config.shown(config.layouts_dir / "epub" / "style.css"))
     found: dict[str, Problem] = {}
     for item, data in documents:
         for problem in inspect_package_document(
-            data.decode("utf-8"), config.folder("layouts") / "epub", files, lambda pages: contrast(pages, files.get)
+            data.decode("utf-8"), config.layouts_dir / "epub", files, lambda pages: contrast(pages, files.get)
         ):
             found.setdefault(
                 problem.message,
