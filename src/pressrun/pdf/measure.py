@@ -1,7 +1,8 @@
 """What a typesetter looks at, measured on WeasyPrint's laid-out pages: how full each
 page of a profile is, holes, runovers, decorated boxes running past their text, notes set
 on another page than their calls, and the lines: hyphens (in acronyms, short fragments,
-ladders, at a page turn), runts, straight quotes, numbers split across lines.
+ladders, at a page turn), runts, lines broken far too early, straight quotes, numbers
+split across lines.
 
 Input: the laid-out pages. Output: a `Measurement`, plain data that crosses from the
 layout workers: each profile's pages and fill, and every `Flaw` with its page and the
@@ -30,6 +31,8 @@ HOLE = 0.15
 MIN_FRAGMENT = 3
 # Hyphenated lines in a row before they make a ladder.
 MAX_HYPHENS_IN_A_ROW = 2
+# A line inside a paragraph that takes less of its measure than this broke too early.
+SHORT_LINE = 0.5
 # Lines a quotation keeps on each side of a page or column break.
 MIN_QUOTE_LINES = 3
 # CSS pixels of rounding the engine's positions may have.
@@ -91,6 +94,8 @@ class SetLine:
     bottom: float
     running_text: bool
     ancestors: tuple = ()
+    # How much of its measure the line's text takes (0 to 1).
+    fullness: float = 1.0
     hyphenated: bool = False
     broken_word: str = ""
     fragments: tuple[str, str] = ("", "")
@@ -161,6 +166,14 @@ def line_text(line) -> str:
         elif _name(box) == "InlineBox":
             parts.append(line_text(box))
     return "".join(parts)
+
+
+def _fullness(line, block) -> float:
+    """How much of its measure (its block's width) a line's content takes."""
+    if block is None or not block.width:
+        return 1.0
+    ends = [child.position_x + child.margin_width() for child in getattr(line, "children", ())]
+    return (max(ends, default=line.position_x) - block.content_box_x()) / block.width
 
 
 def _is_running_text(block, ancestors: tuple) -> bool:
@@ -288,6 +301,7 @@ class _PageReader:
             _bottom(box),
             _is_running_text(block, ancestors),
             ancestors,
+            _fullness(box, block),
         )
         self.lines.append(line)
         region = self.regions.get((number, line.region[1], profile))
@@ -388,7 +402,8 @@ def _hyphen_flaws(paragraph: list[SetLine]) -> Iterator[Flaw]:
 
 
 def _paragraph_flaws(paragraph: list[SetLine]) -> Iterator[Flaw]:
-    """A runt (the last line holding one word, not an address) and numbers split across lines."""
+    """A runt (the last line holding one word, not an address), lines ending far too early
+    inside a paragraph, and numbers split across lines."""
     last, words = paragraph[-1], paragraph[-1].text.split()
     before = paragraph[-2] if len(paragraph) > 1 else None
     word_before = (before.text.split() or [""])[-1] if before else ""
@@ -399,6 +414,11 @@ def _paragraph_flaws(paragraph: list[SetLine]) -> Iterator[Flaw]:
         subject = before.broken_word if before.hyphenated else pair
         yield Flaw("runt", last.page, f"“{words[0]}” alone on the last line of a paragraph", last.profile, subject)
     for line, after in zip(paragraph, paragraph[1:], strict=False):
+        # A line before a web or email address, which cannot break, may end short.
+        unbreakable = _ADDRESS.match(after.text.strip())
+        if line.running_text and line.fullness < SHORT_LINE and not unbreakable:
+            message = f"a line of “{line.text.strip()}” ends {1 - line.fullness:.0%} short inside a paragraph"
+            yield Flaw("short-line", line.page, message, line.profile, line.broken_word)
         if re.search(r"(?<![\d.,])\d{1,3}\s*$", line.text) and re.match(r"\s*\d{3}(?!\d)", after.text):
             number = f"{line.text.split()[-1]} {after.text.split()[0]}"
             yield Flaw("split-number", line.page, f"the number “{number}” is split across lines", line.profile)

@@ -11,7 +11,8 @@ loop the pagination runs (`paginate`) ends and makes the same setting every time
   contact block), up to TIGHTEST; if even that leaves its last page nearly empty, it is
   set loose instead (LOOSE), so that its last page holds some text with the contacts;
 - a word hyphenated where it should not be (at a page turn, in a ladder, in a word that
-  must stay whole, with too short a fragment) is no longer hyphenated;
+  must stay whole, with too short a fragment, at the end of a line broken far too early)
+  is no longer hyphenated;
 - a runt is tied to the word before it (or its word no longer hyphenated, when the runt
   is the end of a hyphenated word);
 - a pull quote that moved whole to the next column or page and left a hole is set after
@@ -39,7 +40,7 @@ LOOSE = -1
 MAX_CORRECTIONS = 6
 
 # Which flaws are corrected by no longer hyphenating their word.
-_UNHYPHENATE = {"bad-hyphen", "short-fragment", "ladder", "page-turn-hyphen"}
+_UNHYPHENATE = {"bad-hyphen", "short-fragment", "ladder", "page-turn-hyphen", "short-line"}
 
 
 @dataclass(frozen=True)
