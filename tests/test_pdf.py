@@ -109,7 +109,9 @@ def test_running_folios_and_headers(pages, edition, contents):
 
 
 def test_the_imprint_page_has_no_folio(pages, edition):
-    imprint = next(page for page in pages if letters(str(edition.publication.imprint.copyright)) in letters(" ".join(page.body)))
+    imprint = next(
+        page for page in pages if letters(str(edition.publication.imprint.copyright)) in letters(" ".join(page.body))
+    )
     assert imprint.footer == [] and imprint.header == []
 
 

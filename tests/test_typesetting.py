@@ -15,7 +15,8 @@ from pressrun.pdf.typeset import LOOSE, MAX_CORRECTIONS, TIGHTEST, Setting, Type
 
 SHY = "\u00ad"
 FONTS = "".join(
-    f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; src: url("{face.url}"); }}' for face in FACES
+    f'@font-face {{ font-family: "{face.family}"; font-style: {face.style}; src: url("{face.url}"); }}'
+    for face in FACES
 )
 # A small page, 14 lines of 12 pt a page, and text set as the layouts set it.
 STYLE = """
@@ -126,7 +127,7 @@ def test_a_number_split_across_lines_is_reported():
 
 
 def test_straight_quotes_are_reported_in_english_only():
-    text = paragraph("Geneva's \"hub\" for cities")
+    text = paragraph('Geneva\'s "hub" for cities')
     assert flaws(profile(text)) == [("straight-quote", 1, "")]
     assert flaws(profile(text), lang="fr") == []
 
@@ -239,7 +240,9 @@ def test_a_book_that_needs_corrections_lays_out_its_profiles_alone_then_the_book
         pdf = ChunkPdf(b"%PDF") if written else None
         return LaidOut(12, {}, (), pdf, (), Measurement(measured, ()))
 
-    paging = Pagination(plan(sample.parts, 30), contents_anchors(sample.parts), render, mini / "layouts", Origin("x"), print)
+    paging = Pagination(
+        plan(sample.parts, 30), contents_anchors(sample.parts), render, mini / "layouts", Origin("x"), print
+    )
     [(key, first)] = paging.first_jobs()
     assert key == Final(0) and first.typesetting is not None, "written only if it needs no correction"
     # The book's first layout: alpha has a runt; it was not written.

@@ -115,7 +115,9 @@ def test_the_colon_after_a_label_per_language():
     assert label_colon("fr") == f"{NBSP}: "
 
 
-@pytest.mark.parametrize("word", ["UNECE", "KPIs", "UN-Habitat", "COVID-19", "C40", "decision-making", "info@aimf.asso.fr"])
+@pytest.mark.parametrize(
+    "word", ["UNECE", "KPIs", "UN-Habitat", "COVID-19", "C40", "decision-making", "info@aimf.asso.fr"]
+)
 def test_acronyms_digits_compounds_and_addresses_are_kept_whole(word):
     assert keep_whole(word)
 

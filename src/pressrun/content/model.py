@@ -86,7 +86,9 @@ class Attribution:
         default=None,
         translate="quote, the person's title before the name (Mr, Ms, Dr, Mayor)",
     )
-    name: Text | None = declare("The person quoted, without a title.", default=None, translate="quote, attribution name")
+    name: Text | None = declare(
+        "The person quoted, without a title.", default=None, translate="quote, attribution name"
+    )
     role: Text | None = declare("The person's role or organisation.", default=None, translate="quote, attribution role")
     source: Text | None = declare(
         "A document or body quoted, instead of a person.", default=None, translate="quote, attribution source"

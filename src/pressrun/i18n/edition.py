@@ -97,7 +97,9 @@ class Edition:
         """People's names as a list in the edition's language, each with its title as
         `pattern` ("{title} {name}", translated) places it, tied by no-break spaces."""
         tied = pattern.replace(" ", NBSP)
-        return self.format_list([tied.format(title=inline.plain(n.title), name=n.name) if n.title else n.name for n in names])
+        return self.format_list(
+            [tied.format(title=inline.plain(n.title), name=n.name) if n.title else n.name for n in names]
+        )
 
     def typography(self, text: str) -> str:
         return apply_typography(text, self.language)

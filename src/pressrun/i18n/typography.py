@@ -68,7 +68,7 @@ def dashes(text: str) -> str:
 
 def english_quotes(text: str) -> str:
     """Straight quotation marks and apostrophes turned curly."""
-    text = re.sub(f"{_OPENS}\"(?=\\S)", "“", text)
+    text = re.sub(f'{_OPENS}"(?=\\S)', "“", text)
     text = text.replace('"', "”")
     # An apostrophe before a decade ('90s) is a closing mark; any other opening one starts a quotation.
     text = re.sub(f"{_OPENS}'(?=\\d0s)", "’", text)
@@ -80,7 +80,9 @@ def number_ranges(text: str) -> str:
     """An en dash, closed up, between the numbers of a range (2020-2023, 4 - 5 April); not
     in numbers with a leading zero (a unit 06-01), codes (COVID-19) or dates (2021-10-06)."""
     return re.sub(
-        f"(?<![\\w.,/-])([1-9]\\d{{0,3}})[{_SPACES}]?-[{_SPACES}]?([1-9]\\d{{0,3}})(?![\\w/-])", f"\\1{EN_DASH}\\2", text
+        f"(?<![\\w.,/-])([1-9]\\d{{0,3}})[{_SPACES}]?-[{_SPACES}]?([1-9]\\d{{0,3}})(?![\\w/-])",
+        f"\\1{EN_DASH}\\2",
+        text,
     )
 
 

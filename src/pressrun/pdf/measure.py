@@ -48,7 +48,16 @@ FRONT_MATTER_CLASSES = {"cover", "preface", "imprint", "contents"}
 # Where running text is: a runt or a ladder elsewhere (a heading, a contact line) is
 # the designer's business, not the paragraph's.
 TEXT_BLOCKS = {"p", "li", "dd"}
-NOT_RUNNING_TEXT = {"contact-block", "attribution", "contents", "cover", "back-cover", "part-opening", "imprint", "wordmark"}
+NOT_RUNNING_TEXT = {
+    "contact-block",
+    "attribution",
+    "contents",
+    "cover",
+    "back-cover",
+    "part-opening",
+    "imprint",
+    "wordmark",
+}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _CLOSING_MARKS = "”’»\u202f\u00a0"
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|\S+\.(?:org|net|com|int|eu)\S*")
@@ -505,7 +514,9 @@ def _fill_flaws(profile: str, by_page: dict[int, list[Region]], fills: list[floa
     for page, fill in zip(numbers, fills, strict=True):
         gap, subject = holes.get(page, (0.0, ""))
         if page != numbers[-1] and fill < MIN_FILL:
-            yield Flaw("page-fill", page, f"the page is {fill:.0%} full before the profile’s last page", profile, subject)
+            yield Flaw(
+                "page-fill", page, f"the page is {fill:.0%} full before the profile’s last page", profile, subject
+            )
         elif gap > HOLE:
             yield Flaw("hole", page, f"a column stops {gap:.0%} short of the foot of the page", profile, subject)
     last = by_page[numbers[-1]]

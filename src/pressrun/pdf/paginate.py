@@ -334,7 +334,9 @@ class Pagination:
         """Trials of the profiles of `result` that a correction would improve and that
         were never corrected."""
         wanted = self.typesetting.wanted(result.measurement) if result.measurement else {}
-        lost = {flaw.profile for flaw in result.measurement.flaws if flaw.code == "lost"} if result.measurement else set()
+        lost = (
+            {flaw.profile for flaw in result.measurement.flaws if flaw.code == "lost"} if result.measurement else set()
+        )
         for profile, setting in wanted.items():
             if profile not in self.chunk_of:
                 continue
