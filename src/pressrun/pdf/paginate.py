@@ -317,7 +317,7 @@ class Pagination:
             case Measure(chunk, side) if job.html == self.html[chunk]:
                 self.measured[chunk][side] = (job.first_page, result)
             case Final(chunk, _) if job.html == self.html[chunk] or (chunk == 0 and self.chunked):
-                if job.write and result.pdf is None:  # laid out, not written: it wants corrections
+                if job.settled_only and result.pdf is None:  # laid out, not written: it wants corrections
                     self._correct(result)
                     return
                 self.final[chunk] = (job, result)
