@@ -106,19 +106,34 @@ def title_of(profile, language: str) -> str:
     return " ".join(title.split())
 
 
+def comparable(text: str, rtl: bool = False) -> str:
+    """`text` as it compares with what is read back from a PDF: spaces of any kind as one
+    space; right to left, only its words' letters, sorted (a line is read back from left
+    to right, so a right-to-left line's left-to-right words and brackets come out of place)."""
+    if rtl:
+        return " ".join(sorted(letters(word) for word in text.split()))
+    return " ".join(text.split())
+
+
+def _titled(name: str, titles: list[str]) -> bool:
+    on_page = letters(" ".join(titles))
+    return all(letters(word) in on_page for word in name.split())
+
+
 def misplaced_profiles(pages: list[PageText], heading: str, edition) -> list[str]:
     """Each profile whose title is not on the page the contents gives for it, or is
     already on the page before (so that the contents would point past its start)."""
-    entries = dict(contents_entries(pages, heading))
+    rtl = edition.direction == "rtl"
+    entries = {comparable(title, rtl): number for title, number in contents_entries(pages, heading)}
     wrong = []
     for profile in edition.profiles():
-        number = entries.get(title_of(profile, edition.language))
-        name = letters(str(profile.name))
+        number = entries.get(comparable(title_of(profile, edition.language), rtl))
+        name = str(profile.name)
         if number is None:
             wrong.append(f"{profile.id}: not in the contents")
-        elif name not in letters(" ".join(pages[number - 1].titles)):
+        elif not _titled(name, pages[number - 1].titles):
             wrong.append(f"{profile.id}: not titled on page {number}, as the contents says")
-        elif number > 1 and name in letters(" ".join(pages[number - 2].titles)):
+        elif number > 1 and _titled(name, pages[number - 2].titles):
             wrong.append(f"{profile.id}: titled on page {number - 1} already, the contents says {number}")
     return wrong
 
@@ -134,3 +149,99 @@ def outline(path) -> list[tuple[str, int, list[tuple[str, int]]]]:
         else:
             result.append((item.title, reader.get_destination_page_number(item) + 1, []))
     return result
+
+
+# --- glyphs where they are drawn (pdfium) ------------------------------------------------
+
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """A character as drawn: its text, its pen position (points from the page's bottom
+    left) and its font's size."""
+
+    char: str
+    x: float
+    y: float
+    size: float
+    font: str
+
+
+def glyphs(path, index: int) -> list[Glyph]:
+    """Every character drawn on page `index` (0-based), in pdfium's order."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    text_page = pypdfium2.PdfDocument(path)[index].get_textpage()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    name = ctypes.create_string_buffer(200)
+    found = []
+    for char_index in range(text_page.count_chars()):
+        if raw.FPDFText_IsGenerated(text_page, char_index):
+            continue
+        raw.FPDFText_GetCharOrigin(text_page, char_index, x, y)
+        raw.FPDFText_GetFontInfo(text_page, char_index, name, len(name), None)
+        size = raw.FPDFText_GetFontSize(text_page, char_index)
+        char = chr(raw.FPDFText_GetUnicode(text_page, char_index))
+        found.append(Glyph(char, x.value, y.value, size, name.value.decode().split("+")[-1]))
+    return found
+
+
+def page_height(path) -> float:
+    import pypdfium2
+
+    return pypdfium2.PdfDocument(path)[0].get_height()
+
+
+def furniture(path, index: int) -> tuple[float | None, float | None]:
+    """The horizontal centre (points from the left edge) of the running head and of the
+    folio on page `index`, or None where the page has none."""
+    top = page_height(path) - BODY_TOP_MM * PT_PER_MM
+    bottom = (297 - BODY_BOTTOM_MM) * PT_PER_MM
+    drawn = [glyph for glyph in glyphs(path, index) if not glyph.char.isspace()]
+    head = [glyph.x for glyph in drawn if glyph.y > top]
+    folio = [glyph.x for glyph in drawn if glyph.y < bottom]
+    return (
+        (min(head) + max(head)) / 2 if head else None,
+        (min(folio) + max(folio)) / 2 if folio else None,
+    )
+
+
+def lines(path, index: int) -> dict[float, str]:
+    """The characters of page `index` by line (their baseline), each line's characters in
+    the order they are drawn from left to right."""
+    rows: dict[float, list[Glyph]] = {}
+    for glyph in glyphs(path, index):
+        rows.setdefault(round(glyph.y, 1), []).append(glyph)
+    return {y: "".join(glyph.char for glyph in sorted(row, key=lambda g: g.x)) for y, row in rows.items()}
+
+
+def space_advances(path, indexes) -> dict[str, set[float]]:
+    """For each font, the distinct advances (in ems) of the spaces drawn on the pages
+    `indexes` between two glyphs of one line: a justified text stretches them, each line
+    its own way; a text set ragged keeps the font's own."""
+    advances: dict[str, set[float]] = {}
+    for index in indexes:
+        drawn = glyphs(path, index)
+        for before, space, after in zip(drawn, drawn[1:], drawn[2:], strict=False):
+            if space.char == " " and before.y == space.y == after.y and before.x < space.x < after.x:
+                advances.setdefault(space.font, set()).add(round((after.x - space.x) / space.size, 2))
+    return advances
+
+
+def broken_at_hyphens(path, indexes) -> list[str]:
+    """Each line of the pages `indexes` that ends with a hyphen, as `word-next`: its last
+    word joined with the first word of the next line. A word the hyphenator cut is not in
+    the text with that hyphen; one cut after its own hyphen (pan-European) is."""
+    found = []
+    for index in indexes:
+        ordered = [text.strip() for _, text in sorted(lines(path, index).items(), reverse=True)]
+        for line, after in zip(ordered, ordered[1:], strict=False):
+            # pdfium reports a hyphen that ends a line before a letter as U+0002.
+            end, start = re.search(r"([^\W\d_]+)[-\u2010\x02]$", line), re.match(r"[^\W\d_]+", after)
+            if end and start:
+                found.append(f"{end.group(1)}-{start.group()}")
+    return found

@@ -20,7 +20,7 @@ from pdfcheck import misplaced_profiles, outline, read_pages
 from pressrun.config import load_config
 from pressrun.errors import Origin
 from pressrun.files import Folder
-from pressrun.pdf.book import LEFT, RIGHT, contents_anchors, first_pages, plan, whole_book
+from pressrun.pdf.book import RECTO, VERSO, contents_anchors, first_pages, plan, whole_book
 from pressrun.pdf.cache import LayoutCache
 from pressrun.pdf.jobs import LaidOut
 from pressrun.pdf.paginate import Final, Measure, Pagination
@@ -266,20 +266,20 @@ def test_chunks_are_laid_out_in_order_from_the_page_the_ones_before_end_on(sampl
     paging = sample_pagination()
     # Nothing is known yet: the front matter is counted; a spare worker measures ahead.
     key, job = paging.next_job()
-    assert (key, job.write) == (Measure(0, RIGHT), False) and numbers(job) == ["8"] * 4
+    assert (key, job.write) == (Measure(0, RECTO), False) and numbers(job) == ["8"] * 4
     assert paging.next_job() is None
     assert [key for key, _ in iter(lambda: paging.next_job(spare=True), None)] == [
-        Measure(1, RIGHT),
-        Measure(1, LEFT),
-        Measure(2, RIGHT),
-        Measure(2, LEFT),
+        Measure(1, RECTO),
+        Measure(1, VERSO),
+        Measure(2, RECTO),
+        Measure(2, VERSO),
     ]
 
 
 def test_the_contents_come_last_with_every_number(sample_pagination):
     paging = sample_pagination()
     ran = run_jobs(paging, sample_layouts())
-    assert ran == [(Measure(0, RIGHT), 1), (Final(1, 6), 6), (Final(2, 9), 9), (Final(0, 1), 1)]
+    assert ran == [(Measure(0, RECTO), 1), (Final(1, 6), 6), (Final(2, 9), 9), (Final(0, 1), 1)]
     assert numbers(paging.final[0][0]) == ["5", "6", "8", "9"]
     assert paging.starts == [1, 6, 9] and paging.anchors()["profile-alpha"] == 9
     assert paging.problems == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from conftest import REPOSITORY, add_language, copy_project, edition, tool
+from conftest import REPOSITORY, add_language, configure, copy_project, edition, tool
 from pdfcheck import read_pages
 from pressrun.cli import main
 from pressrun.files import Folder
@@ -79,23 +79,30 @@ def test_plain_pybabel_extract_finds_the_same_messages(tmp_path):
     assert {m.id for m in read(tmp_path / "layouts.pot") if m.id} == ours_layouts
 
 
+@pytest.mark.parametrize("language", ["fr", "ru", "es", "ar", "zh"])
 @pytest.mark.parametrize("domain", ["content", "layouts"])
-def test_catalogs_pass_msgfmt_check(domain, tmp_path):
+def test_catalogs_pass_msgfmt_check(language, domain, tmp_path):
     msgfmt = tool("msgfmt", "gettext")
     result = subprocess.run(
-        [msgfmt, "--check", "-o", tmp_path / "out.mo", REPOSITORY / f"locales/fr/LC_MESSAGES/{domain}.po"],
+        [msgfmt, "--check", "-o", tmp_path / "out.mo", REPOSITORY / f"locales/{language}/LC_MESSAGES/{domain}.po"],
         capture_output=True,
         text=True,
     )
     assert (result.returncode, result.stderr) == (0, "")
 
 
-def test_french_is_complete(capsys):
+def test_released_languages_are_complete_and_drafts_marked(capsys):
     assert main(["--project", str(REPOSITORY), "i18n", "status", "--min-translated", "100"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split() for line in lines[1:3]] == [
+    rows = [line.split() for line in lines[1:11]]
+    assert rows[:4] == [
         ["fr", "content", "543", "0", "0", "100.0%"],
-        ["fr", "layouts", "24", "0", "0", "100.0%"],
+        ["fr", "layouts", "27", "0", "0", "100.0%"],
+        ["ru", "content", "543", "0", "0", "100.0%"],
+        ["ru", "layouts", "27", "0", "0", "100.0%"],
+    ]
+    assert [(row[0], row[1], row[-1]) for row in rows[4:]] == [
+        (language, domain, "draft") for language in ("es", "ar", "zh") for domain in ("content", "layouts")
     ]
     # The glossary's terms, those the sources use, their uses, and the share that follows it.
     assert lines[-1].split() == ["fr", "locales/fr/glossary.tbx", "146", "146", "483", "100.0%"]
@@ -136,7 +143,9 @@ def test_a_changed_sentence_becomes_exactly_one_fuzzy_message_and_fails_the_rele
         f"{CONTENT_PO}:{fuzzy[0].lineno}: c40:sections[2].blocks[3].text: "
         "“Most of all, C40 will help its mayors use their strong…” is fuzzy [fuzzy]"
     )
-    assert errors[1:] == ["1 error(s): nothing was built"]
+    assert errors[1].startswith("locales/ru/LC_MESSAGES/content.po:"), "Russian is released too"
+    assert errors[1].endswith("is fuzzy [fuzzy]")
+    assert errors[2:] == ["2 error(s): nothing was built"]
 
 
 def test_an_inserted_paragraph_does_not_unsettle_the_others(project):
@@ -168,7 +177,7 @@ def test_directory_sorted_by_localized_name_with_collation(french):
     organizers, directory = french.parts
     assert [p.id for p in organizers.profiles] == ["geneva-cities-hub", "unece", "un-habitat"], "fixed order kept"
     names = [str(p.name) for p in directory.profiles]
-    assert names == sorted(names, key=collation_key)
+    assert names == sorted(names, key=lambda name: collation_key(name, "fr"))
     assert names.index("Cités et Gouvernements Locaux Unis") < names.index("Cities Alliance")
     assert [str(p.name) for p in directory.profiles][:2] == [
         "Association internationale des maires francophones",
@@ -177,7 +186,7 @@ def test_directory_sorted_by_localized_name_with_collation(french):
 
 
 def test_accented_letters_sort_with_their_base_letter():
-    assert sorted(["Zèbre", "Énergie", "Eau", "Ecole", "eurocities"], key=collation_key) == [
+    assert sorted(["Zèbre", "Énergie", "Eau", "Ecole", "eurocities"], key=lambda name: collation_key(name, "fr")) == [
         "Eau",
         "Ecole",
         "Énergie",
@@ -202,7 +211,7 @@ def test_untranslated_text_falls_back_marked_with_its_language(project):
         book=whole_book(french.parts),
     )
     assert '<span lang="en" class="untranslated">C40 Cities</span>' in html
-    assert html.lstrip().startswith('<!DOCTYPE html>\n<html lang="fr">')
+    assert html.lstrip().startswith('<!DOCTYPE html>\n<html lang="fr" dir="ltr">')
 
 
 # --- a third language ----------------------------------------------------------------
@@ -233,6 +242,9 @@ GERMAN_LABELS = {
     "Draft": "Entwurf",
     "© %(holder)s, %(year)s": "© %(holder)s, %(year)s",
     "%(author)s, %(title)s, %(year)s, %(place)s.": "%(author)s, %(title)s, %(year)s, %(place)s.",
+    "%(name)s, %(role)s": "%(name)s, %(role)s",
+    "%(label)s: %(value)s": "%(label)s: %(value)s",
+    "%(city)s, %(country)s": "%(city)s, %(country)s",
     # The organisations' forms.
     "%(organisation)s: your entry in the %(publication)s %(year)s": "%(organisation)s: Ihr Eintrag in %(publication)s %(year)s",
     "Field": "Feld",
@@ -278,11 +290,29 @@ def test_a_third_language_is_a_catalog_and_one_line_of_configuration(mini, capsy
     assert (mini / "build/en/publication.pdf").is_file()
 
 
+def test_a_draft_is_proofed_and_built_only_when_asked(mini, capsys):
+    add_language(mini, "de", lambda domain, message: german(domain, message) if domain == "layouts" else None)
+    configure(mini, languages=["en"], drafts=["de"])
+    capsys.readouterr()
+    assert main(["--project", str(mini), "build", "--strict", "-q"]) == 0
+    assert not (mini / "build/de").exists(), "a release build leaves the drafts out"
+    assert main(["--project", str(mini), "i18n", "status", "--min-translated", "100"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].endswith("0.0%  draft")
+    assert main(["--project", str(mini), "build", "--strict", "--drafts", "-q"]) == 0
+    notices = capsys.readouterr().err.splitlines()
+    assert len(notices) == 1 and notices[0].startswith("locales/de/LC_MESSAGES/content.po: notice: a draft: ")
+    body = " ".join(chunk for page in read_pages(mini / "build/de/publication.pdf") for chunk in page.body)
+    assert "Inhalt" in body and "Alpha Network" in body, "German labels, English content standing in"
+    assert main(["--project", str(mini), "proof"]) == 0
+    assert (mini / "build/proof/de/publication-proof.pdf").is_file()
+
+
 def test_compile_checks_the_catalogs_and_writes_mo_files(project, capsys):
     assert main(["--project", str(project), "i18n", "compile"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "wrote locales/fr/LC_MESSAGES/content.mo",
-        "wrote locales/fr/LC_MESSAGES/layouts.mo",
+        f"wrote locales/{language}/LC_MESSAGES/{domain}.mo"
+        for language in ("fr", "ru", "es", "ar", "zh")
+        for domain in ("content", "layouts")
     ]
     with (project / "locales/fr/LC_MESSAGES/layouts.mo").open("rb") as stream:
         translations = gettext.GNUTranslations(stream)

@@ -1,4 +1,5 @@
-"""The English PDF editions, read back: contents, page numbers, outline, text, fonts, boxes."""
+"""The PDF editions, read back: contents, page numbers, outline, text, fonts, boxes (every
+language); the source text in English, the French edition's language."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from conftest import LANGUAGES
 from conftest import edition as edition_of
-from pdfcheck import contents_entries, letters, misplaced_profiles, outline, read_pages, title_of
+from pdfcheck import comparable, contents_entries, letters, misplaced_profiles, outline, read_pages, title_of
 from pressrun.config import load_config
 from pressrun.content import load
 from sourcetext import contact_units, normalize, source_units, tokens
@@ -18,7 +20,12 @@ BASENAME = "international-city-networks-directory-2021"
 MM = 72 / 25.4
 
 
-CONTENTS_HEADING = {"en": "Contents", "fr": "Table des matières"}
+# The pinned families each edition's PDFs embed (as PostScript names, without spaces).
+FAMILIES = {"ar": {"Source-Sans-3", "Noto-Sans-Arabic"}, "zh": {"Noto-Sans-SC", "Source-Sans-3"}}
+
+
+def contents_heading(edition) -> str:
+    return edition.labels.get("Contents", "Contents")
 
 
 def screen_pdf(project: Path, language: str = "en") -> Path:
@@ -29,7 +36,7 @@ def print_pdf(project: Path, language: str = "en") -> Path:
     return project / "build" / language / f"{BASENAME}-print.pdf"
 
 
-@pytest.fixture(scope="module", params=["en", "fr"])
+@pytest.fixture(scope="module", params=LANGUAGES)
 def language(request) -> str:
     return request.param
 
@@ -45,40 +52,50 @@ def edition(built_directory, language):
 
 
 @pytest.fixture(scope="module")
-def contents(pages, language) -> dict[str, int]:
-    return dict(contents_entries(pages, CONTENTS_HEADING[language]))
+def key(edition):
+    """A title as it compares with the one read back from the edition's PDF."""
+    return lambda text: comparable(str(text), edition.direction == "rtl")
 
 
-def test_contents_lists_parts_and_profiles_in_edition_order(pages, edition, language):
-    titles = [title for title, _ in contents_entries(pages, CONTENTS_HEADING[language])]
+@pytest.fixture(scope="module")
+def contents(pages, edition, key) -> dict[str, int]:
+    """Page by title (see `key`), from the PDF's contents pages."""
+    return {key(title): page for title, page in contents_entries(pages, contents_heading(edition))}
+
+
+def test_contents_lists_parts_and_profiles_in_edition_order(pages, edition, key):
+    titles = [key(title) for title, _ in contents_entries(pages, contents_heading(edition))]
     expected = []
     for part in edition.parts:
-        expected.append(part.title.upper())
-        expected.extend(title_of(profile, edition.language) for profile in part.profiles)
+        expected.append(key(part.title.upper()))
+        expected.extend(key(title_of(profile, edition.language)) for profile in part.profiles)
     assert titles == expected
 
 
-def test_each_profile_starts_on_the_page_the_contents_gives(pages, edition, contents, language):
+def test_each_profile_starts_on_the_page_the_contents_gives(pages, edition, contents):
     assert len(contents) == 2 + 29
-    assert misplaced_profiles(pages, CONTENTS_HEADING[language], edition) == []
+    assert misplaced_profiles(pages, contents_heading(edition), edition) == []
 
 
-def test_part_openings_are_on_the_pages_the_contents_gives(pages, edition, contents):
+def test_part_openings_are_on_the_pages_the_contents_gives(pages, edition, contents, key):
     entries = contents
     for part in edition.parts:
-        page = pages[entries[part.title.upper()] - 1]
+        page = pages[entries[key(part.title.upper())] - 1]
         assert letters(part.title) == letters(" ".join(page.body))
         assert page.footer == [] and page.header == [], "part openings carry no running header or folio"
 
 
-def test_outline_mirrors_the_contents(built_directory, edition, contents, language):
+def test_outline_mirrors_the_contents(built_directory, edition, contents, language, key):
     entries = contents
-    bookmarks = {title: (page, children) for title, page, children in outline(screen_pdf(built_directory, language))}
+    bookmarks = {
+        comparable(title): (page, children) for title, page, children in outline(screen_pdf(built_directory, language))
+    }
     for part in edition.parts:
-        page, children = bookmarks[part.title]
-        assert page == entries[part.title.upper()]
-        assert children == [
-            (title_of(p, edition.language), entries[title_of(p, edition.language)]) for p in part.profiles
+        page, children = bookmarks[comparable(part.title)]
+        assert page == entries[key(part.title.upper())]
+        assert [(comparable(title), number) for title, number in children] == [
+            (comparable(title_of(p, edition.language)), entries[key(title_of(p, edition.language))])
+            for p in part.profiles
         ]
 
 
@@ -87,15 +104,15 @@ MOST_PAGES = {"en": 56, "fr": 58}
 LAST_PROFILE_BY = {"en": 53, "fr": 55}
 
 
-def test_the_directory_is_set_as_economically_as_the_original(pages, edition, contents, language):
-    last = max(contents[title_of(profile, language)] for profile in edition.profiles())
+def test_the_directory_is_set_as_economically_as_the_original(pages, edition, contents, language, key):
+    last = max(contents[key(title_of(profile, language))] for profile in edition.profiles())
     assert last <= LAST_PROFILE_BY[language] and len(pages) <= MOST_PAGES[language]
 
 
-def test_running_folios_and_headers(pages, edition, contents):
+def test_running_folios_and_headers(pages, edition, contents, key):
     entries = contents
     assert pages[0].footer == [] and pages[0].header == [], "the cover has no folio"
-    starts = sorted((entries[title_of(profile, edition.language)], profile) for profile in edition.profiles())
+    starts = sorted((entries[key(title_of(profile, edition.language))], profile) for profile in edition.profiles())
     for (first, profile), (following, _) in zip(starts, [*starts[1:], (len(pages), None)], strict=True):
         part = next(part for part in edition.parts if profile in part.profiles)
         running = f"{profile.name} ({profile.acronym})" if profile.acronym else str(profile.name)
@@ -105,7 +122,7 @@ def test_running_folios_and_headers(pages, edition, contents):
                 continue
             assert page.footer == [str(page.number)]
             expected = str(part.title) if page.number == first else running
-            assert letters(" ".join(page.header)) == letters(expected), f"page {page.number}"
+            assert letters(key(" ".join(page.header))) == letters(key(expected)), f"page {page.number}"
 
 
 def test_the_imprint_page_has_no_folio(pages, edition):
@@ -137,10 +154,15 @@ def test_every_source_sentence_is_in_the_english_pdf(built_directory):
     assert not missing, "source sentences not found in the PDF:\n" + "\n".join(missing)
 
 
-def test_footnotes_are_numbered_through_the_publication_at_the_foot_of_their_page(pages):
+# A note begins with its number; right to left, read back from the left, it ends with it.
+FOOTNOTE_NUMBER = {"ltr": re.compile(r"^\s*(\d+)\."), "rtl": re.compile(r"\.(\d+)\s*$")}
+
+
+def test_footnotes_are_numbered_through_the_publication_at_the_foot_of_their_page(pages, edition):
+    pattern = FOOTNOTE_NUMBER[edition.direction]
     numbers = []
     for page in pages:
-        on_page = [int(head) for chunk in page.footnotes if (head := chunk.strip().split(".", 1)[0]).isdigit()]
+        on_page = [int(number.group(1)) for chunk in page.footnotes if (number := pattern.search(chunk))]
         assert [int(call) for call in page.calls] == on_page, f"page {page.number}: calls and notes differ"
         numbers += on_page
     assert numbers == list(range(1, 7))
@@ -163,9 +185,10 @@ def test_only_the_pinned_fonts_all_embedded(built_directory, variant, language):
     fonts = embedded_fonts(variant(built_directory, language))
     assert fonts, "no fonts found"
     assert all(embedded for _, embedded in fonts)
-    # One subset per weight and style used, each a static instance of the variable font.
-    assert all(name.startswith("Source-Sans-3") for name, _ in fonts), fonts
-    assert {"Source-Sans-3-Light", "Source-Sans-3-Bold", "Source-Sans-3-Heavy"} <= {name for name, _ in fonts}
+    families = FAMILIES.get(language, {"Source-Sans-3"})
+    # One subset per weight and style used (a static instance of a variable font).
+    assert {family for name, _ in fonts for family in families if name.startswith(family)} == families, fonts
+    assert all(any(name.startswith(family) for family in families) for name, _ in fonts), fonts
 
 
 def box(page, name):
@@ -211,10 +234,10 @@ def test_links_internal_and_external(built_directory):
 def test_building_twice_gives_the_same_bytes_for_every_output(built_directory):
     from pressrun.cli import main
 
-    files = [variant(built_directory, language) for variant in (screen_pdf, print_pdf) for language in ("en", "fr")]
-    files += [built_directory / "build" / language / f"{BASENAME}.epub" for language in ("en", "fr")]
+    files = [variant(built_directory, language) for variant in (screen_pdf, print_pdf) for language in LANGUAGES]
+    files += [built_directory / "build" / language / f"{BASENAME}.epub" for language in LANGUAGES]
     before = [path.read_bytes() for path in files]
-    assert main(["--project", str(built_directory), "build", "--strict", "--force", "-q"]) == 0
+    assert main(["--project", str(built_directory), "build", "--strict", "--drafts", "--force", "-q"]) == 0
     assert [path.read_bytes() for path in files] == before
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from pressrun.content.inline import keep_whole
 from pressrun.i18n.typography import NARROW_NBSP as NNBSP
-from pressrun.i18n.typography import NBSP, apply, english, french, label_colon, quotation_marks
+from pressrun.i18n.typography import NBSP, apply, english, french, quotation_marks
 from pressrun.render import set_text
 
 
@@ -110,11 +110,6 @@ def test_french_units_currency_and_dashes(text, expected):
     assert french(text) == expected
 
 
-def test_the_colon_after_a_label_per_language():
-    assert label_colon("en") == ": "
-    assert label_colon("fr") == f"{NBSP}: "
-
-
 @pytest.mark.parametrize(
     "word", ["UNECE", "KPIs", "UN-Habitat", "COVID-19", "C40", "decision-making", "info@aimf.asso.fr"]
 )
@@ -142,3 +137,52 @@ def test_quotation_marks_per_language():
     assert quotation_marks("en") == ("“", "”")
     assert quotation_marks("fr") == (f"«{NNBSP}", f"{NNBSP}»")
     assert quotation_marks("xx") == ("“", "”")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("более 1 750 членов", "более 1750 членов"),
+        ("10 000 городов и 250 000 членов", f"10{NNBSP}000 городов и{NBSP}250{NNBSP}000 членов"),
+        ("в 2005 г. и 3 млн", f"в{NBSP}2005{NBSP}г. и{NBSP}3{NBSP}млн"),
+        ("сеть — это", f"сеть{NBSP}— это"),
+        ("50 %", f"50{NBSP}%"),
+        ("+7 495 123 45 67 и 75001 Paris", f"+7 495 123 45 67 и{NBSP}75001 Paris"),
+    ],
+)
+def test_russian_numbers_short_words_and_dashes(text, expected):
+    assert apply(text, "ru") == expected
+
+
+def test_spanish_numbers_percent_and_guillemets():
+    assert apply("el 70% de 1 500 ciudades y 10 000 más", "es") == f"el 70{NBSP}% de 1500 ciudades y 10{NNBSP}000 más"
+    assert apply("« hola »", "es") == "«hola»"
+
+
+def test_chinese_and_arabic_punctuation_of_their_script():
+    assert apply("联合国(欧洲经委会),以及:城市? ok, fine", "zh") == "联合国（欧洲经委会），以及：城市？ok, fine"
+    assert apply("مرحبا, كيف حالك? (GCH), ok", "ar") == "مرحبا، كيف حالك؟ (GCH), ok"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("ru", "сеть «Здоровые города» и „x“", "сеть „Здоровые города“ и\u00a0„x“"),
+        ("es", "la red «Ciudades»", "la red “Ciudades”"),
+        ("zh", "“技术”机构", "‘技术’机构"),
+        ("en", "the “local first” approach", "the ‘local first’ approach"),
+        ("fr", "le « local »", f"le «{NNBSP}local{NNBSP}»"),
+    ],
+)
+def test_a_quotation_inside_a_quotation_takes_the_inner_marks(language, text, expected):
+    assert apply(text, language, quoted=True) == expected
+    assert apply(text, language) != expected or language == "fr"
+
+
+def test_outer_quotation_marks_of_the_new_languages():
+    assert [quotation_marks(language) for language in ("ru", "es", "ar", "zh")] == [
+        ("«", "»"),
+        ("«", "»"),
+        ("«", "»"),
+        ("“", "”"),
+    ]

@@ -241,6 +241,25 @@ def test_every_configuration_error_in_one_run(mini):
     ]
 
 
+def test_a_language_is_either_a_draft_or_released(mini):
+    (mini / "pyproject.toml").write_text(
+        '[tool.pressrun]\ncontent = "content"\nlanguages = ["en", "fr"]\ndrafts = ["fr", "xx-nowhere"]\n'
+    )
+    checked = run(mini, "check")
+    assert checked.code == 1
+    assert checked.errors[:1] == [
+        "pyproject.toml:4:1: [tool.pressrun].drafts: xx-nowhere is not a language code known to Babel (e.g. en, fr) "
+        "[bad-language]",
+    ]
+    (mini / "pyproject.toml").write_text(
+        '[tool.pressrun]\ncontent = "content"\nlanguages = ["en", "fr"]\ndrafts = ["fr"]\n'
+    )
+    assert run(mini, "check").errors[:1] == [
+        "pyproject.toml:4:1: [tool.pressrun].drafts: fr is in languages too; a language is either a draft or released "
+        "[draft-and-release]",
+    ]
+
+
 def test_usage_error_exits_2():
     with pytest.raises(SystemExit) as stopped:
         main(["no-such-command"])

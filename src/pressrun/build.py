@@ -13,7 +13,6 @@ outputs stay in place.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import math
@@ -51,6 +50,7 @@ def build(
     *,
     strict: bool = False,
     allow_untranslated: bool = False,
+    drafts: bool = False,
     variants: tuple[str, ...] | None = None,
     jobs: int = 1,
     force: bool = False,
@@ -60,15 +60,21 @@ def build(
     reusing the layouts of earlier builds that are still right (none with `force`);
     raise ProblemsFound, writing nothing, on errors. Untranslated or fuzzy messages are
     errors unless `allow_untranslated`: then the source text stands in, marked with its
-    language, and each gap is a warning. `progress(language, stage, completed, total)`
-    hears how it goes. The output folder is held for the whole build; what an
-    interrupted build left there is finished or removed first."""
+    language, and each gap is a warning. With `drafts`, the draft languages are built too,
+    the source text standing in for what they lack (a notice per catalog says how much).
+    `progress(language, stage, completed, total)` hears how it goes. The output folder is
+    held for the whole build; what an interrupted build left there is finished or removed
+    first."""
+    languages = config.every_language if drafts else config.languages
     with exclusive(config.folder("output")):
-        return _build(config, strict, allow_untranslated, variants, jobs, force, progress or (lambda *_: None))
+        return _build(
+            config, languages, strict, allow_untranslated, variants, jobs, force, progress or (lambda *_: None)
+        )
 
 
 def _build(
     config: Config,
+    languages: tuple[str, ...],
     strict: bool,
     allow_untranslated: bool,
     variants: tuple[str, ...] | None,
@@ -79,14 +85,14 @@ def _build(
     chosen = tuple(variants or config.pdf_variants) if "pdf" in config.formats else ()
     options = {"variants": chosen, "allow_untranslated": allow_untranslated, "formats": config.formats}
     state = recorded(config)
-    digests = {language: edition_digest(config, language, options) for language in config.languages}
+    digests = {language: edition_digest(config, language, options) for language in languages}
     outputs_each = len(chosen) + ("epub" in config.formats)
     stale = [
         language
-        for language in config.languages
+        for language in languages
         if force or not up_to_date(config, language, digests[language], state, outputs_each)
     ]
-    fresh = tuple(language for language in config.languages if language not in stale)
+    fresh = tuple(language for language in languages if language not in stale)
     if not stale:
         return BuildResult((), (), fresh)
     confine_fonts(config.cache)  # before the workers are forked: they inherit it
@@ -97,12 +103,10 @@ def _build(
         # The stages that load the rendering stack, imported only once something is stale.
         from .outputs import make_editions
 
-        gaps, press_warnings, outputs = make_editions(config, stale, chosen, pool, report, allow_untranslated, caches)
+        problems, outputs = make_editions(config, stale, chosen, pool, report, allow_untranslated, caches)
     for language, cache in caches.items():
         cache.keep(language)
     collect(config.layout_cache())
-    level = Level.WARNING if allow_untranslated else Level.ERROR
-    problems = [dataclasses.replace(gap, level=level) for gap in gaps] + press_warnings
     problems += [problem for output in outputs for problem in output.problems]
     if any(p.level is Level.ERROR or (strict and p.level is Level.WARNING) for p in problems):
         raise ProblemsFound(problems)

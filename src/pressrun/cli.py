@@ -46,6 +46,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build
+    from .errors import Level
 
     config = load_config(args.project)
     started = time.perf_counter()
@@ -54,6 +55,7 @@ def _build(args: argparse.Namespace) -> int:
             config,
             strict=args.strict,
             allow_untranslated=args.allow_untranslated,
+            drafts=args.drafts,
             variants=tuple(args.variant) if args.variant else None,
             jobs=args.jobs,
             force=args.force,
@@ -67,7 +69,8 @@ def _build(args: argparse.Namespace) -> int:
             print(f"wrote {config.shown(built.path)} ({built.pages} {unit})")
         for language in result.up_to_date:
             print(f"{language}: up to date")
-        warnings = f", {len(result.problems)} warning(s)" if result.problems else ""
+        count = sum(problem.level is Level.WARNING for problem in result.problems)
+        warnings = f", {count} warning(s)" if count else ""
         print(f"built {len(result.files)} file(s) in {time.perf_counter() - started:.1f} s{warnings}")
     return EXIT_OK
 
@@ -180,14 +183,15 @@ def _i18n_status(config, source_language: str, minimum: float | None) -> int:
     below = False
     print(f"{'language':<9}{'domain':<10}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}{'done':>8}")
     for item in catalogs.status(config, source_language):
+        draft = item.language in config.drafts
         print(
             f"{item.language:<9}{item.domain:<10}{item.translated:>11}{item.fuzzy:>7}"
-            f"{item.untranslated:>14}{item.percent:>7.1f}%"
+            f"{item.untranslated:>14}{item.percent:>7.1f}%{'  draft' if draft else ''}"
         )
-        below = below or (minimum is not None and item.percent < minimum)
+        below = below or (minimum is not None and not draft and item.percent < minimum)
     _glossary_status(config, source_language)
     if below:
-        print(f"translation below {minimum:g}% in at least one catalog", file=sys.stderr)
+        print(f"translation below {minimum:g}% in at least one catalog of a released language", file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -320,6 +324,11 @@ def parser() -> argparse.ArgumentParser:
         help="show the source text where a translation is missing or fuzzy (marked with its language) instead of failing",
     )
     build.add_argument(
+        "--drafts",
+        action="store_true",
+        help="build the draft languages too, the source text standing in where a translation is missing",
+    )
+    build.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="editions built at once (default: cores)"
     )
     build.add_argument(
@@ -361,7 +370,7 @@ def parser() -> argparse.ArgumentParser:
         "--min-translated",
         type=float,
         metavar="PERCENT",
-        help="with status: exit 1 if any catalog is translated below PERCENT",
+        help="with status: exit 1 if a catalog of a released language (not a draft) is translated below PERCENT",
     )
     i18n.set_defaults(run=_i18n)
     preflight = commands.add_parser(

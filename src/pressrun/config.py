@@ -68,7 +68,17 @@ class Config:
         "File name of the outputs, without extension; `{year}` stands for the edition's year from "
         "`content/publication.yaml` (letters, digits, `.`, `_` and `-` only).",
     )
-    languages: tuple[str, ...] = setting(("en",), "The editions' languages; each is built into `<output>/<language>/`.")
+    languages: tuple[str, ...] = setting(
+        ("en",),
+        "The released editions' languages: each is built into `<output>/<language>/`, and a release build fails "
+        "where one of their messages is untranslated or fuzzy.",
+    )
+    drafts: tuple[str, ...] = setting(
+        (),
+        "Languages still being translated: proofed with the others (missing translations highlighted) and built "
+        "only by `pressrun build --drafts`, the source text standing in, marked with its language; "
+        "`i18n status --min-translated` leaves them out. Moving a language to `languages` releases it.",
+    )
     page_budget: int = setting(3, "Pages a profile may take before the proof report flags it.")
     chunk_profiles: int = setting(
         6,
@@ -126,6 +136,11 @@ class Config:
     def sheet_needed(self) -> float:
         """The slug the bleed and the marks need, in millimetres from the trim."""
         return self.crop_marks[1] if self.crop_marks else self.bleed
+
+    @property
+    def every_language(self) -> tuple[str, ...]:
+        """The released languages, then the drafts: every language with catalogs and proofs."""
+        return self.languages + self.drafts
 
     # --- folders and outputs ----------------------------------------------------------
 
@@ -258,10 +273,10 @@ def _value_problem(field: dataclasses.Field, kind: type, value: Any) -> tuple[st
             f"[tool.pressrun].{name}: {value!r} is not a folder inside the project: give a relative path such as "
             f"{field.default!r}, without '..'",
         )
-    if name == "languages" and (bad := [item for item in value if not is_language_code(item)]):
+    if name in ("languages", "drafts") and (bad := [item for item in value if not is_language_code(item)]):
         return (
             "bad-language",
-            f"[tool.pressrun].languages: {', '.join(bad)} is not a language code known to Babel (e.g. en, fr)",
+            f"[tool.pressrun].{name}: {', '.join(bad)} is not a language code known to Babel (e.g. en, fr)",
         )
     return None
 
@@ -372,6 +387,12 @@ def load_config(root: Path) -> Config:
             "bad-number",
             f"[tool.pressrun].slug: {config.slug:g} mm leaves no room for the bleed{for_marks}: "
             f"expected at least {room:g} mm",
+        )
+    if both := [language for language in config.drafts if language in config.languages]:
+        problems.error(
+            _key_origin(text, "drafts", CONFIG_FILE),
+            "draft-and-release",
+            f"[tool.pressrun].drafts: {', '.join(both)} is in languages too; a language is either a draft or released",
         )
     _folders_apart(config, text, problems)
     problems.raise_if_errors()

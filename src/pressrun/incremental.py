@@ -23,6 +23,7 @@ from typing import Any
 from .config import CONFIG_FILE, Config
 from .errors import ProblemsFound
 from .files import Folder
+from .pdf.fonts import FONT_FILES
 
 STATE_FILE = ".pressrun-digests.json"
 # Distributions whose version changes what a build writes.
@@ -30,12 +31,11 @@ STACK = (
     "weasyprint",
     "pydyf",
     "fontpkg-source-sans-3",
-    "fontpkg-noto-sans-arabic",
     "justmytype-intl-cjk",
     "jinja2",
     "babel",
     "markdown-it-py",
-    "pyuca",
+    "pyicu",
     "fonttools",
     "pikepdf",
     "pillow",
@@ -54,6 +54,9 @@ def _toolkit(digest) -> None:
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+    for path in FONT_FILES:
+        # The pinned fonts outside Python packages (Debian's) change with their files.
+        digest.update(f"{path}:{path.stat().st_size if path.is_file() else 'missing'}".encode())
     for name in STACK:
         try:
             digest.update(f"{name}={importlib.metadata.version(name)}".encode())

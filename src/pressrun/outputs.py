@@ -27,7 +27,7 @@ from .pdf.assemble import join, screen_from_print
 from .pdf.book import BookSlice, contents_anchors, plan
 from .pdf.cache import LayoutCache
 from .pdf.colour import PRINT_STYLESHEET, Palette, read_palette
-from .pdf.fonts import FACES
+from .pdf.fonts import FACES, check_fonts
 from .pdf.jobs import LAYOUT_VARIANT
 from .pdf.paginate import Pagination, lay_out
 from .pdf.preflight import preflight_problems
@@ -204,19 +204,25 @@ def make_editions(
     progress: Progress,
     allow_untranslated: bool,
     caches: Mapping[str, LayoutCache] | None = None,
-) -> tuple[list[Problem], list[Problem], list[EditionFiles]]:
-    """The translation gaps, the release's warnings (the press's, and the profiles their
-    organisations have not approved), and the files of each edition in `languages`
-    (raises ProblemsFound on gaps unless they are allowed, and on errors in the press).
-    Layouts are taken from each language's cache in `caches` where it has them. An
-    edition's layout jobs go to the workers as soon as its HTML is rendered, and its files
-    are made as soon as its last layout is back, while the workers go on with the others."""
+) -> tuple[list[Problem], list[EditionFiles]]:
+    """The problems to report and the files of each edition in `languages`. The gaps of a
+    released language raise ProblemsFound unless they are allowed, and are warnings then;
+    a draft's are expected, and summed up in a notice per catalog; errors in the press
+    raise ProblemsFound; the press's other problems and the profiles their organisations
+    have not approved are warnings. Layouts are taken from each language's cache in
+    `caches` where it has them. An edition's layout jobs go to the workers as soon as its
+    HTML is rendered, and its files are made as soon as its last layout is back, while the
+    workers go on with the others."""
+    check_fonts()
     press, press_problems = press_of(config) if "print" in variants else (None, [])
     editions = load_editions(config, languages)
-    gaps = [gap for edition in editions for gap in edition.gaps]
+    gaps = [gap for edition in editions if edition.language not in config.drafts for gap in edition.gaps]
     stopping = [problem for problem in press_problems if problem.level is Level.ERROR]
     if stopping or (gaps and not allow_untranslated):
         raise ProblemsFound(stopping + ([] if allow_untranslated else gaps))
+    problems = [dataclasses.replace(gap, level=Level.WARNING) for gap in gaps] + press_problems
+    problems += not_approved(editions[0].book)
+    problems += [note for edition in editions if edition.language in config.drafts for note in edition.draft_notes()]
     caches = caches or {}
     outputs = [
         EditionOutputs(config, edition, variants, press, progress, caches.get(edition.language)) for edition in editions
@@ -224,6 +230,4 @@ def make_editions(
     made = {}
     for index in lay_out([output.pagination for output in outputs], pool):
         made[index] = outputs[index].files()
-    # The release's other warnings: profiles their organisations have not approved.
-    warnings = press_problems + not_approved(editions[0].book)
-    return gaps, warnings, [made[index] for index in range(len(outputs))]
+    return problems, [made[index] for index in range(len(outputs))]

@@ -16,6 +16,7 @@ template line puts it there.
 from __future__ import annotations
 
 import datetime
+import html
 import re
 import traceback
 from collections.abc import Container, Iterable, Sequence
@@ -41,6 +42,7 @@ from .content.texts import person_name_words
 from .errors import Level, Origin, Problem, ProblemsFound
 from .files import Folder
 from .i18n import Edition, label_key
+from .i18n.bidi import ltr_runs
 from .i18n.typography import NARROW_NBSP, NBSP
 
 PDF_TEMPLATE = "pdf/publication.html.j2"
@@ -105,11 +107,12 @@ def set_text(text: str, whole: Container[str] = (), tied: Iterable[str] = ()) ->
 
 
 @pass_context
-def _inline_filter(context: Any, text: str, profile: Profile | None = None) -> Markup:
-    """Inline Markdown to HTML in the edition's typography; footnote calls become the
-    layout's `footnote` macro; a text shown untranslated is marked with its language.
-    Within a profile, its people's names and the words its setting keeps whole are not
-    hyphenated, and the words its setting ties are tied."""
+def _inline_filter(context: Any, text: str, profile: Profile | None = None, quoted: bool = False) -> Markup:
+    """Inline Markdown to HTML in the edition's typography (`quoted`: a quotation's text,
+    inside the layout's quotation marks); footnote calls become the layout's `footnote`
+    macro; a text shown untranslated is marked with its language. Within a profile, its
+    people's names and the words its setting keeps whole are not hyphenated, and the
+    words its setting ties are tied."""
     edition: Edition = context["edition"]
     footnote = context.get("footnote")
     setting = _setting_of(context, profile)
@@ -117,8 +120,8 @@ def _inline_filter(context: Any, text: str, profile: Profile | None = None) -> M
     whole |= setting.unhyphenated if setting else set()
     tied = sorted(setting.tied) if setting else []
 
-    def text_html(content: str) -> str:
-        return set_text(edition.typography(content), whole, tied)
+    def text_html(content: str, quoted: bool = False) -> str:
+        return set_text(edition.typography(content, quoted), whole, tied)
 
     def marker(footnote_id: str) -> str:
         if profile is None or footnote is None:
@@ -128,7 +131,7 @@ def _inline_filter(context: Any, text: str, profile: Profile | None = None) -> M
         note_html = Markup(inline.to_html(note, text_html=text_html))
         return str(footnote(number, _mark_fallback(note, note_html)))
 
-    html = Markup(inline.to_html(str(text), marker, text_html))
+    html = Markup(inline.to_html(str(text), marker, lambda content: text_html(content, quoted)))
     return _mark_fallback(text, html)
 
 
@@ -357,8 +360,45 @@ class TextContexts(Extension):
 def render(edition: Edition, layouts: Folder, template: str, env: Environment | None = None, **extra: Any) -> str:
     """The HTML of `template` (relative to `layouts`) for `edition`; a mistake in a
     template is raised as ProblemsFound at its `path:line`. Pass the `env` of an earlier
-    call to render several documents of one edition without compiling templates again."""
-    return render_template(env or environment(layouts, edition), layouts, template, **context(edition), **extra)
+    call to render several documents of one edition without compiling templates again.
+    The (X)HTML documents of a right-to-left edition have their left-to-right runs isolated."""
+    rendered = render_template(env or environment(layouts, edition), layouts, template, **context(edition), **extra)
+    if edition.direction == "rtl" and template.endswith((".html.j2", ".xhtml.j2")):
+        return isolate_ltr_runs(rendered)
+    return rendered
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+# Elements whose text is not laid out as text: left alone.
+_RAW_TEXT = re.compile(r"<(/?)(style|title|script)\b")
+
+
+def isolate_ltr_runs(document: str) -> str:
+    """`document` (HTML or XHTML that pressrun's templates wrote: no `>` inside a tag) with
+    each left-to-right run of its text (see `i18n.bidi`) in a `<span dir="ltr">`, the only
+    isolation WeasyPrint 70 honours; tags and the text of style and title elements are
+    left as they are."""
+    pieces = _TAG.split(document)
+    raw = False
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            if found := _RAW_TEXT.match(piece):
+                raw = not found.group(1)
+        elif not raw and piece.strip():
+            pieces[index] = _isolated(piece)
+    return "".join(pieces)
+
+
+def _isolated(escaped: str) -> str:
+    text = html.unescape(escaped)
+    runs = ltr_runs(text)
+    if not runs:
+        return escaped
+    out, done = [], 0
+    for start, end in runs:
+        out += [escape(text[done:start]), Markup('<span dir="ltr">'), escape(text[start:end]), Markup("</span>")]
+        done = end
+    return "".join([*out, escape(text[done:])])
 
 
 def pdf_html(

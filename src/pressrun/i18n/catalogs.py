@@ -80,7 +80,8 @@ def _writing(config: Config) -> Iterator[None]:
 
 
 def translated_languages(config: Config, source_language: str) -> list[str]:
-    return [language for language in config.languages if language != source_language]
+    """The languages with catalogs: every released or draft language but the content's own."""
+    return [language for language in config.every_language if language != source_language]
 
 
 # Used when pyproject.toml has no `[[tool.babel.mappings]]` (which `pybabel` needs).

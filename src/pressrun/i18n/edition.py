@@ -4,7 +4,7 @@ Input: the `Book`, a locale, that language's catalogs and the strings the layout
 translate. Output: an `Edition`, made once by `localize` and never changed after: every
 translatable text replaced by its translation (or, where there is none, kept in the
 source language and marked with it), the layouts' labels, parts with their profiles in
-the edition's order (fixed, or by Unicode collation of the localized name), footnote
+the edition's order (fixed, or by the language's collation of the localized name), footnote
 numbers running through the whole publication, and the gaps (untranslated or fuzzy
 messages), all known before anything is rendered. Country names and dates come from
 Babel's locale data.
@@ -15,14 +15,16 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import textwrap
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
+import icu
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.catalog import Catalog, Message
-from pyuca import Collator
 
 from ..config import Config
 from ..content import Book, inline, load
@@ -33,15 +35,20 @@ from ..errors import Level, Origin, Problem, Problems, ProblemsFound
 from .catalogs import CatalogFile, layout_messages, load_catalogs, split_label_key
 from .checks import translation_problems
 from .extract import PUBLICATION_OWNER, message_context
-from .typography import NBSP, label_colon, quotation_marks
+from .typography import NBSP, quotation_marks
 from .typography import apply as apply_typography
 
-_COLLATOR = Collator()
+
+@cache
+def _collator(language: str) -> icu.Collator:
+    return icu.Collator.createInstance(icu.Locale(language))
 
 
-def collation_key(text: str) -> tuple:
-    """Unicode Collation Algorithm key: accented letters sort with their base letter."""
-    return _COLLATOR.sort_key(inline.plain(text).casefold())
+def collation_key(text: str, language: str) -> bytes:
+    """The sort key of `text` in `language`'s own order, as CLDR gives it (through ICU):
+    accented letters with their base letter, the language's script first (Cyrillic in
+    Russian, Arabic in Arabic), Chinese by pinyin."""
+    return _collator(language).getSortKey(inline.plain(text))
 
 
 FootnoteNumbers = Mapping[tuple[str, str], int]
@@ -77,6 +84,11 @@ class Edition:
     # --- locale data -----------------------------------------------------------------
 
     @property
+    def direction(self) -> str:
+        """`rtl` for a language written right to left (Babel's character order), else `ltr`."""
+        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+
+    @property
     def quote_open(self) -> str:
         return quotation_marks(self.language)[0]
 
@@ -101,13 +113,23 @@ class Edition:
             [tied.format(title=inline.plain(n.title), name=n.name) if n.title else n.name for n in names]
         )
 
-    def typography(self, text: str) -> str:
-        return apply_typography(text, self.language)
+    def typography(self, text: str, quoted: bool = False) -> str:
+        """`text` in the edition's typography; `quoted` inside the layout's quotation marks."""
+        return apply_typography(text, self.language, quoted)
 
-    @property
-    def label_colon(self) -> str:
-        """What separates a label from its value ("President: …")."""
-        return label_colon(self.language)
+    def draft_notes(self) -> list[Problem]:
+        """A draft edition's gaps summed up: a notice per catalog with messages missing."""
+        counts = Counter(gap.origin.path for gap in self.gaps)
+        source = Locale.parse(self.source_language).get_display_name("en")
+        return [
+            Problem(
+                Level.NOTICE,
+                Origin(path),
+                "draft",
+                f"a draft: {count} message(s) untranslated or fuzzy, shown in {source} and marked with its language",
+            )
+            for path, count in sorted(counts.items())
+        ]
 
     # --- profiles --------------------------------------------------------------------
 
@@ -238,7 +260,7 @@ def localize(
     for part in publication.parts:
         chosen = [profiles[profile_id] for profile_id in part.profiles]
         if part.order == "alphabetical":
-            chosen.sort(key=lambda profile: collation_key(profile.name))
+            chosen.sort(key=lambda profile: collation_key(profile.name, locale.language))
         parts.append(OrderedPart(part, tuple(chosen)))
     return Edition(
         book=book,

@@ -150,7 +150,7 @@ def load_glossaries(config: Config, source_language: str) -> dict[str, Glossary 
     """The glossary of each translated language; raises ProblemsFound with the mistakes
     of every glossary at once."""
     glossaries, problems = {}, Problems()
-    for language in config.languages:
+    for language in config.every_language:
         if language != source_language:
             try:
                 glossaries[language] = load_glossary(config, source_language, language)

@@ -2,10 +2,12 @@
 the same string set as the language's typography wants it out.
 
 Babel's locale data has neither quotation marks nor punctuation spacing, so both are
-declared here. Everywhere, web and email addresses and phone numbers are copied as they
-are. The house rule for dashes (English and French): a spaced en dash for a break in a
-sentence (`--`, a spaced hyphen and an em dash become one), tied to the word before it
-so that a line never begins with it.
+declared here. Each language's quotation marks come in two pairs, as CLDR gives them:
+the outer ones, which the layouts put around a quotation, and the inner ones, which a
+quotation inside it takes (`nested`). Everywhere, web and email addresses and phone
+numbers are copied as they are. The house rule for dashes (English and French): a spaced
+en dash for a break in a sentence (`--`, a spaced hyphen and an em dash become one), tied
+to the word before it so that a line never begins with it.
 
 English: curly quotation marks and apostrophes (‘ ’ “ ”), and an en dash in number
 ranges (2020–2023, 4–5 April), as the catalogs' source texts are typed on keyboards.
@@ -21,6 +23,20 @@ today:
 
 Times (10:30) and number ranges (2021-22, which French writes with a hyphen) are left as
 they are.
+
+Russian (after Мильчин's handbook) and Spanish (after the RAE's Ortografía):
+
+- numbers of four digits are not grouped (1500), longer ones are grouped in threes with
+  a narrow no-break space (10 000); only numbers written with group spaces are touched,
+  so that years and postcodes stay as they are;
+- Russian: a no-break space after one- and two-letter prepositions, conjunctions and
+  particles (в, и, на, не…), before a dash, and between a number and its abbreviated unit
+  (2005 г., 3 млн, 50 %);
+- Spanish: a no-break space between a number and `%`, and none inside « ».
+
+Chinese and Arabic: the half-width comma, colon, semicolon, question and exclamation
+marks (and, in Chinese, parentheses) next to a letter of the script become the script's
+own (，：；？！（） and ، ؛ ؟).
 """
 
 from __future__ import annotations
@@ -33,13 +49,25 @@ NARROW_NBSP = "\u202f"
 EN_DASH = "\u2013"
 _SPACES = f" {NBSP}{NARROW_NBSP}"
 
-# Outer quotation marks: (opening, closing), as CLDR gives them for each language.
+# Quotation marks: (opening, closing) outside, and inside a quotation where the language
+# nests them, as CLDR gives them for each language. French keeps its guillemets inside.
 QUOTATION_MARKS = {
     "en": ("“", "”"),
     "fr": (f"«{NARROW_NBSP}", f"{NARROW_NBSP}»"),
     "de": ("„", "“"),
     "es": ("«", "»"),
     "it": ("«", "»"),
+    "ru": ("«", "»"),
+    "ar": ("«", "»"),
+    "zh": ("“", "”"),
+}
+INNER_QUOTATION_MARKS = {
+    "en": ("‘", "’"),
+    "de": ("‚", "‘"),
+    "es": ("“", "”"),
+    "it": ("“", "”"),
+    "ru": ("„", "“"),
+    "zh": ("‘", "’"),
 }
 
 # Addresses and phone numbers are copied, never respaced.
@@ -47,6 +75,9 @@ _PROTECTED = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:org|net|com|int|eu)\S*"
     r"|\+ ?\d[\d ()/.-]*\d"
 )
+
+# A number written in groups of three digits: 1 750, 10 000, 250 000.
+_DIGIT_GROUPS = re.compile(f"(?<![\\d,.])\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+(?![\\d,])")
 
 _PLACEHOLDER = "\ue000"
 
@@ -108,11 +139,7 @@ def _french_segment(text: str) -> str:
 
 def digit_groups(text: str) -> str:
     """The groups of a large number (1 750, 250 000) joined by narrow no-break spaces."""
-    return re.sub(
-        f"(?<![\\d,.])\\d{{1,3}}(?:[{_SPACES}]\\d{{3}})+(?![\\d,])",
-        lambda match: re.sub(f"[{_SPACES}]", NARROW_NBSP, match.group(0)),
-        text,
-    )
+    return _DIGIT_GROUPS.sub(lambda match: re.sub(f"[{_SPACES}]", NARROW_NBSP, match.group(0)), text)
 
 
 def _protecting(rule: Callable[[str], str]) -> Callable[[str], str]:
@@ -130,21 +157,75 @@ def _protecting(rule: Callable[[str], str]) -> Callable[[str], str]:
     return apply_rule
 
 
+def _grouped(match: re.Match) -> str:
+    """Four digits ungrouped, more grouped in threes with narrow no-break spaces."""
+    digits = re.sub(f"[{_SPACES}]", "", match.group())
+    if len(digits) <= 4:
+        return digits
+    head = len(digits) % 3 or 3
+    return NARROW_NBSP.join([digits[:head], *(digits[i : i + 3] for i in range(head, len(digits), 3))])
+
+
+# Russian words that never end a line: one- and two-letter prepositions, conjunctions and particles.
+_RUSSIAN_SHORT_WORDS = "в|во|к|ко|с|со|о|об|у|и|а|я|но|да|на|по|за|из|от|до|не|ни|же|ли"
+
+
+def _russian_segment(text: str) -> str:
+    text = _DIGIT_GROUPS.sub(_grouped, text)
+    text = re.sub(f"(?i)(?<![\\w-])({_RUSSIAN_SHORT_WORDS}) +(?=[\\w«„(])", f"\\1{NBSP}", text)
+    text = re.sub(f"[{_SPACES}]+—", f"{NBSP}—", text)
+    return re.sub("(\\d) +(г\\.|гг\\.|млн|млрд|тыс\\.|%)", f"\\1{NBSP}\\2", text)
+
+
+def _spanish_segment(text: str) -> str:
+    text = _DIGIT_GROUPS.sub(_grouped, text)
+    text = re.sub(f"(\\d)[{_SPACES}]*%", f"\\1{NBSP}%", text)
+    text = re.sub(f"«[{_SPACES}]+", "«", text)
+    return re.sub(f"[{_SPACES}]+»", "»", text)
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_FULL_WIDTH = str.maketrans(",:;!?()", "，：；！？（）")
+
+
+def _chinese_segment(text: str) -> str:
+    # Parentheses next to a Han character, then half-width punctuation after one (or after
+    # a full-width closing mark), without the space a Latin mark would take.
+    text = re.sub(f"\\((?=[{_HAN}])|(?<=[{_HAN}])\\)", lambda m: m.group().translate(_FULL_WIDTH), text)
+    return re.sub(f"(?<=[{_HAN}）”’》」])[,:;!?] ?", lambda m: m.group().strip().translate(_FULL_WIDTH), text)
+
+
+_ARABIC_PUNCTUATION = str.maketrans(",;?", "،؛؟")
+
+
+def _arabic_segment(text: str) -> str:
+    return re.sub("(?<=[\u0600-\u06ff])[,;?]", lambda m: m.group().translate(_ARABIC_PUNCTUATION), text)
+
+
 english = _protecting(_english_segment)
 french = _protecting(_french_segment)
 
-RULES: dict[str, Callable[[str], str]] = {"en": english, "fr": french}
+RULES: dict[str, Callable[[str], str]] = {
+    "en": english,
+    "fr": french,
+    "ru": _protecting(_russian_segment),
+    "es": _protecting(_spanish_segment),
+    "zh": _protecting(_chinese_segment),
+    "ar": _protecting(_arabic_segment),
+}
 
-# The colon after a label ("President: …"), as each language sets it.
-LABEL_COLONS = {"fr": f"{NBSP}: "}
+
+def nested(text: str, language: str) -> str:
+    """`text` as a quotation inside a quotation: its outer quotation marks become inner ones."""
+    if language not in INNER_QUOTATION_MARKS:
+        return text
+    (outer_open, outer_close), (inner_open, inner_close) = quotation_marks(language), INNER_QUOTATION_MARKS[language]
+    return text.replace(outer_open, inner_open).replace(outer_close, inner_close)
 
 
-def apply(text: str, language: str) -> str:
-    """`text` with the typographic rules of `language` (unchanged where there are none)."""
+def apply(text: str, language: str, quoted: bool = False) -> str:
+    """`text` with the typographic rules of `language` (unchanged where there are none);
+    `quoted` when the layout sets it inside quotation marks, which its own ones nest in."""
     rule = RULES.get(language)
-    return rule(text) if rule else text
-
-
-def label_colon(language: str) -> str:
-    """What separates a label from its value in `language`."""
-    return LABEL_COLONS.get(language, ": ")
+    text = rule(text) if rule else text
+    return nested(text, language) if quoted else text

@@ -6,11 +6,11 @@ chunks (the front matter, then runs of profiles) that parallel processes lay out
 separately, and that a later build reuses when they did not change; this module decides
 the cuts and, once the chunks' pages are counted, the page each chunk starts on.
 
-Cuts fall only before a profile. Profiles begin on a new page, and left-hand and
-right-hand pages have the same text width, so a chunk that begins with a profile has
-the same pages whichever side it starts on (which is why a layout for chunked books must
-not make profiles start on a given side). The pages that must fall on one side (a
-part's opening on the right, the back cover on the left) never begin a chunk; a chunk
+Cuts fall only before a profile. Profiles begin on a new page, and rectos and versos
+have the same text width, so a chunk that begins with a profile has the same pages
+whichever side it starts on (which is why a layout for chunked books must not make
+profiles start on a given side). The pages that must fall on one side (a part's opening
+on a recto, the back cover on a verso) never begin a chunk; a chunk
 that holds one may count one page more or less depending on its first page's side, so
 it is measured both ways. The build checks every count again after the second pass and
 lays out again any chunk whose first page moved.
@@ -25,8 +25,9 @@ from dataclasses import dataclass, field, replace
 from ..content.model import OrderedPart, Profile
 from .typeset import FRONT_MATTER, Setting
 
-# The first page's side, by parity of its number (left to right: odd pages are right-hand).
-RIGHT, LEFT = 1, 0
+# The first page's side, by parity of its number: odd pages are rectos (right-hand pages
+# left to right, left-hand ones right to left).
+RECTO, VERSO = 1, 0
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """The engine: a layout job's HTML in, laid-out pages and PDF bytes out (WeasyPrint).
 
 Runs in the layout workers (builds) or in the main process (proofs), through the one
-function `lay_out`. WeasyPrint only reads files under the allowed folders (the layouts
-and the pinned fonts' folders) and nothing from the network; its log records become
-problems of the edition. The PDF is written uncompressed, then finished for assistive
-technology and compressed by pikepdf (`assemble.finished`): the engine's own compression,
-at zlib's slowest level, took a third of the writing time.
+function `lay_out`. WeasyPrint only reads the layouts' files and the pinned font files,
+and nothing from the network; its log records become problems of the edition. The PDF
+is written uncompressed, then finished for assistive technology and compressed by
+pikepdf (`assemble.finished`): the engine's own compression, at zlib's slowest level,
+took a third of the writing time.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ..errors import Origin, Problem, Problems, ProblemsFound, fail
 from ..files import Folder, cannot_write
 from .assemble import finished
-from .fonts import FONT_DIRS, fonts_confined
+from .fonts import FONT_FILES, fonts_confined
 from .jobs import LAYOUT_VARIANT, Bookmark, ChunkPdf, LaidOut, LayoutJob
 from .measure import decorated, measure, natural_end
 from .typeset import Typesetting
@@ -50,8 +50,9 @@ PDF_VARIANTS = {
 
 
 class ConfinedFetcher(URLFetcher):
-    """Serves `file:` URLs of files in the allowed folders (read through their boundary:
-    a link out of them is refused too) and `data:` URLs; refuses the rest."""
+    """Serves `file:` URLs of the allowed files, or of files in the allowed folders (read
+    through their boundary: a link out of them is refused too), and `data:` URLs; refuses
+    the rest."""
 
     def __init__(self, allowed: Iterable[Folder]):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
@@ -66,7 +67,7 @@ class ConfinedFetcher(URLFetcher):
         path = Path(unquote(parts.path))
         folder = next((f for f in self.allowed if Path(os.path.normpath(path)).is_relative_to(f.path)), None)
         if folder is None:
-            raise ValueError(f"refused to read {path}: outside the layouts and fonts")
+            raise ValueError(f"refused to read {path}: not a file of the layouts or a pinned font")
         try:
             data = folder.read_bytes(path)
         except ProblemsFound as error:
@@ -121,9 +122,11 @@ def engine_warnings(origin: Origin, problems: Problems) -> Iterator[None]:
             problems.warning(origin, "engine", f"WeasyPrint: {message}")
 
 
-def _deterministic_metadata(digest: str):
+def _finisher(digest: str):
     """A WeasyPrint finisher that replaces the random XMP document id with one derived from
-    the document, so that the same input gives the same bytes."""
+    the document, so that the same input gives the same bytes, and tells viewers that a
+    right-to-left book's pages progress from right to left (a spread shows the first page
+    on the right)."""
 
     def finish(document, pdf: pydyf.PDF) -> None:
         for obj in pdf.objects:
@@ -134,16 +137,21 @@ def _deterministic_metadata(digest: str):
                     else part
                     for part in obj.stream
                 ]
+        if document.pages and document.pages[0]._page_box.style["direction"] == "rtl":
+            preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+            preferences["Direction"] = "/R2L"
+            pdf.catalog["ViewerPreferences"] = preferences
 
     return finish
 
 
 def start_rules(first_page: int) -> str:
     """CSS that makes a chunk of a book begin at `first_page`: the folio counter starts
-    there, and an even page is a left-hand page (the book's pages progress left to right)."""
+    there, and an even page is a verso (a left-hand page left to right, a right-hand one
+    right to left)."""
     rules = [] if first_page == 1 else [f"@page :first {{ counter-reset: page {first_page} }}"]
     if first_page % 2 == 0:
-        rules.append("html { break-before: left }")
+        rules.append("html { break-before: verso }")
     return "\n".join(rules)
 
 
@@ -171,7 +179,8 @@ def _laid_out_document(job: LayoutJob):
     from weasyprint import CSS, HTML
 
     problems = Problems()
-    fetcher = ConfinedFetcher([job.layouts, *(Folder(font_dir, font_dir) for font_dir in FONT_DIRS)])
+    # Each pinned font file is allowed alone: Debian's font folder holds every Noto font.
+    fetcher = ConfinedFetcher([job.layouts, *(Folder(font, font.parent) for font in FONT_FILES)])
     base_url = (job.layouts.path / "pdf").as_uri() + "/"
     with engine_warnings(job.origin, problems):
         rules = page_rules(job)
@@ -305,7 +314,7 @@ def write_document(document, variant: str, digest: str, origin: Origin) -> tuple
     problems = Problems()
     with engine_warnings(origin, problems), _fonts_dated_as(document):
         data = document.write_pdf(
-            finisher=_deterministic_metadata(digest),
+            finisher=_finisher(digest),
             pdf_identifier=digest[:32].encode(),
             uncompressed_pdf=True,
             **PDF_VARIANTS[variant],

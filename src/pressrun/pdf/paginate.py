@@ -26,7 +26,7 @@ corrected setting (a trial), again until it needs no more correction or has had
 MAX_CORRECTIONS, and the chunk that holds it is then rendered again with the settings
 found; what was known of that chunk is forgotten. A profile's setting depends on its own
 layouts only, and a profile lays out the same alone, in a chunk or in the whole book (it
-starts on a new page, and left- and right-hand pages have the same text width), so that
+starts on a new page, and rectos and versos have the same text width), so that
 a chunked book gets the settings, and the pages, of one layout. A book of one layout is
 written at its first layout only if no profile in it wants a correction.
 """
@@ -42,7 +42,7 @@ from urllib.parse import unquote
 
 from ..errors import Level, Origin, Problem
 from ..files import Folder
-from .book import LEFT, RIGHT, BookSlice
+from .book import RECTO, VERSO, BookSlice
 from .cache import LayoutCache
 from .jobs import LAYOUT_VARIANT, LaidOut, LayoutJob
 from .typeset import Typesetting
@@ -51,7 +51,7 @@ from .typeset import Typesetting
 # before the build gives up.
 PAGINATION_ROUNDS = 3
 # The first page a chunk is measured from, for each side it may start on.
-MEASURED_FROM = {RIGHT: 1, LEFT: 2}
+MEASURED_FROM = {RECTO: 1, VERSO: 2}
 
 # progress(stage, completed, total): how far this edition's layouts are.
 LayoutProgress = Callable[..., None]
@@ -243,11 +243,11 @@ class Pagination:
             if self._settling(chunk):
                 continue
             if start is None:
-                sides = (RIGHT, LEFT) if self.slices[chunk].sided else (RIGHT,)
+                sides = (RECTO, VERSO) if self.slices[chunk].sided else (RECTO,)
                 spare += [self._measure(chunk, side) for side in sides if self._known(chunk, side) is None]
             elif chunk == 0 and self.chunked:
-                if self._known(0, RIGHT) is None:
-                    required.append(self._measure(0, RIGHT))
+                if self._known(0, RECTO) is None:
+                    required.append(self._measure(0, RECTO))
             else:
                 required.append(self._final(chunk, start, self.html[chunk]))
         numbers = self._numbers(starts) if self.chunked else None

@@ -24,7 +24,7 @@ from ..i18n.catalogs import DOMAINS, coverage
 from ..i18n.glossary import load_glossaries
 from ..pdf.book import contents_anchors, profiles_only, whole_book
 from ..pdf.engine import inspect_package_document, lay_out
-from ..pdf.fonts import FACES, confine_fonts
+from ..pdf.fonts import FACES, check_fonts, confine_fonts
 from ..pdf.jobs import LaidOut
 from ..pdf.paginate import Pagination, lay_out_in_turn
 from ..pdf.preflight import RULES, preflight_problems
@@ -203,6 +203,7 @@ def make_proof(
     """Proof every configured language, compared with the proof in `against` or of
     `against_revision` when given; write the proofs and the reports (the HTML one unless
     `html_report` is false: a baseline needs only the data), all of them or none."""
+    check_fonts()
     book = load(config)
     glossaries = load_glossaries(config, book.publication.language)
     with exclusive(config.folder("output")) as scratch:
@@ -214,7 +215,7 @@ def make_proof(
             previous_folder, baseline = _baseline(config, against_revision, scratch / "previous")
         previous = read_report(previous_folder) if previous_folder else None
         editions, files = [], []
-        for edition in load_editions(config, config.languages, book):
+        for edition in load_editions(config, config.every_language, book):
             target = config.proof_path(edition.language, book.publication.year)
             proof, data = proof_edition(config, edition, stamp, made, target, single=False)
             proof.findings += check_translations(edition, glossaries.get(edition.language))
@@ -242,12 +243,13 @@ def make_proof(
 def proof_profile(config: Config, profile_id: str) -> ProofReport:
     """A proof of one profile in each language, to send to its organisation for approval
     (`proof/<language>/<id>-proof.pdf`); no report files."""
+    check_fonts()
     book = load(config)
     with exclusive(config.folder("output")):
         confine_fonts(config.cache)
         made, revision, stamp = _stamp(config)
         editions, files = [], []
-        for edition in load_editions(config, config.languages, book):
+        for edition in load_editions(config, config.every_language, book):
             target = config.proof_path(edition.language, book.publication.year, profile_id)
             proof, data = proof_edition(config, edition.restricted_to(profile_id), stamp, made, target, single=True)
             files.append((target, data))
