@@ -115,9 +115,10 @@ def comparable(text: str, rtl: bool = False) -> str:
     return " ".join(text.split())
 
 
-def _titled(name: str, titles: list[str]) -> bool:
+def _titled(name: str, titles: list[str], rtl: bool) -> bool:
+    """Whether a page's titles hold `name` (right to left: each of its words)."""
     on_page = letters(" ".join(titles))
-    return all(letters(word) in on_page for word in name.split())
+    return all(letters(word) in on_page for word in name.split()) if rtl else letters(name) in on_page
 
 
 def misplaced_profiles(pages: list[PageText], heading: str, edition) -> list[str]:
@@ -131,9 +132,9 @@ def misplaced_profiles(pages: list[PageText], heading: str, edition) -> list[str
         name = str(profile.name)
         if number is None:
             wrong.append(f"{profile.id}: not in the contents")
-        elif not _titled(name, pages[number - 1].titles):
+        elif not _titled(name, pages[number - 1].titles, rtl):
             wrong.append(f"{profile.id}: not titled on page {number}, as the contents says")
-        elif number > 1 and _titled(name, pages[number - 2].titles):
+        elif number > 1 and _titled(name, pages[number - 2].titles, rtl):
             wrong.append(f"{profile.id}: titled on page {number - 1} already, the contents says {number}")
     return wrong
 

@@ -155,7 +155,7 @@ def test_every_source_sentence_is_in_the_english_pdf(built_directory):
 
 
 # A note begins with its number; right to left, read back from the left, it ends with it.
-FOOTNOTE_NUMBER = {"ltr": re.compile(r"^\s*(\d+)\."), "rtl": re.compile(r"\.(\d+)\s*$")}
+FOOTNOTE_NUMBER = {"ltr": re.compile(r"^\s*(\d+)\."), "rtl": re.compile(r"(?:^|\.)(\d+)\s*$")}
 
 
 def test_footnotes_are_numbered_through_the_publication_at_the_foot_of_their_page(pages, edition):
