@@ -502,8 +502,18 @@ def _holes(by_page: dict[int, list[Region]]) -> dict[int, tuple[float, str]]:
     for region, after in zip(order, order[1:], strict=False):
         gap = 1 - region.fill
         if gap > holes.get(region.page, (0.0, ""))[0]:
-            holes[region.page] = (gap, next((_figure_path(line, "pullquote") for line in after.lines[:1]), ""))
+            # A hole at a page's end may be a pull quote's doing at the top of any column
+            # of the next page: the engine moves the whole body when one does not fit.
+            following = [after] if after.page == region.page else by_page[after.page]
+            holes[region.page] = (gap, _pull_quote_on_top(following))
     return holes
+
+
+def _pull_quote_on_top(regions: list[Region]) -> str:
+    """The content path of a pull quote that begins one of `regions`, if any."""
+    return next(
+        (path for region in regions for line in region.lines[:1] if (path := _figure_path(line, "pullquote"))), ""
+    )
 
 
 def _fill_flaws(profile: str, by_page: dict[int, list[Region]], fills: list[float]) -> Iterator[Flaw]:
