@@ -20,9 +20,11 @@ import html
 import re
 import traceback
 from collections.abc import Container, Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pyphen
 from jinja2 import (
     BaseLoader,
     Environment,
@@ -41,7 +43,7 @@ from .content.model import BulletList, LeadList, Paragraph, Profile, PullQuote, 
 from .content.texts import person_name_words
 from .errors import Level, Origin, Problem, ProblemsFound
 from .files import Folder
-from .i18n import Edition, label_key
+from .i18n import Edition, label_key, writing_direction
 from .i18n.bidi import ltr_runs
 from .i18n.typography import NARROW_NBSP, NBSP
 
@@ -78,6 +80,12 @@ def _setting_of(context: Any, profile: Profile | None) -> Any:
     return settings.get(profile.id if profile is not None else FRONT_MATTER)
 
 
+@cache
+def _hyphenated(language: str) -> bool:
+    """Whether the engine hyphenates text in `language`: it has Pyphen's patterns for it."""
+    return pyphen.language_fallback(language) is not None
+
+
 # What a line may break at: the ordinary spaces (no-break spaces join what they stand between).
 _UNBREAKABLE_RUN = re.compile(r"[^ \t\n\r\f]+")
 
@@ -87,15 +95,20 @@ def _keeps_whole(run: str, whole: Container[str]) -> bool:
     return any(len(word) >= HYPHENATED_LENGTH and (word in whole or inline.keep_whole(word)) for word in words)
 
 
-def set_text(text: str, whole: Container[str] = (), tied: Iterable[str] = ()) -> Markup:
+def set_text(text: str, whole: Container[str] = (), tied: Iterable[str] = (), hyphenated: bool = True) -> Markup:
     """HTML of running text already in the edition's typography: each pair of words of
-    `tied` joined by a no-break space, and each run of text between ordinary spaces that
-    holds a word that must not be hyphenated (see inline.keep_whole, and the words
-    `whole`) in a span of class `unhyphenated`. The span takes the whole run, no-break
-    spaces and punctuation included: WeasyPrint 70 breaks a line too early before a
-    no-break space that ends where a span begins."""
+    `tied` joined by a no-break space, and, in a text the engine hyphenates, each run of
+    text between ordinary spaces that holds a word that must not be hyphenated (see
+    inline.keep_whole, and the words `whole`) in a span of class `unhyphenated`. The span
+    takes the whole run, no-break spaces and punctuation included: WeasyPrint 70 breaks a
+    line too early before a no-break space that ends where a span begins. A text in a
+    language the engine does not hyphenate (`hyphenated` false: Arabic, Chinese) gets no
+    span: a Latin name in Arabic text then stays one run, which the bidirectional
+    algorithm keeps in order (a span would isolate each of its words)."""
     for pair in tied:
         text = text.replace(pair, pair.replace(" ", NBSP))
+    if not hyphenated:
+        return escape(text)
     parts, position = [], 0
     for match in _UNBREAKABLE_RUN.finditer(text):
         if _keeps_whole(match.group(0), whole):
@@ -120,19 +133,21 @@ def _inline_filter(context: Any, text: str, profile: Profile | None = None, quot
     whole |= setting.unhyphenated if setting else set()
     tied = sorted(setting.tied) if setting else []
 
-    def text_html(content: str, quoted: bool = False) -> str:
-        return set_text(edition.typography(content, quoted), whole, tied)
+    def text_html(content: str, quoted: bool = False, language: str = edition.language) -> str:
+        return set_text(edition.typography(content, quoted), whole, tied, _hyphenated(language))
 
     def marker(footnote_id: str) -> str:
         if profile is None or footnote is None:
             return ""
         number = edition.footnote_numbers[(profile.id, footnote_id)]
         note = profile.footnotes[footnote_id]
-        note_html = Markup(inline.to_html(note, text_html=text_html))
-        return str(footnote(number, _mark_fallback(note, note_html)))
+        language = getattr(note, "fallback_lang", None) or edition.language
+        note_html = Markup(inline.to_html(note, text_html=lambda content: text_html(content, language=language)))
+        return str(footnote(number, _mark_fallback(note, note_html, edition.direction)))
 
-    html = Markup(inline.to_html(str(text), marker, lambda content: text_html(content, quoted)))
-    return _mark_fallback(text, html)
+    language = getattr(text, "fallback_lang", None) or edition.language
+    html = Markup(inline.to_html(str(text), marker, lambda content: text_html(content, quoted, language)))
+    return _mark_fallback(text, html, edition.direction)
 
 
 @pass_context
@@ -148,14 +163,20 @@ def _ordered_blocks(context: Any, profile: Profile, blocks: Sequence[Any], path:
     return ordered
 
 
-def _untranslated(language: str, html: Markup) -> Markup:
-    """Text shown in `language` because its translation is missing, marked with it."""
-    return Markup('<span lang="{}" class="untranslated">{}</span>').format(language, html)
+def _untranslated(language: str, html: Markup, direction: str = "ltr") -> Markup:
+    """Text shown in `language` because its translation is missing, marked with it, and
+    with its own direction in an edition written the other way (`direction`): an English
+    stand-in in an Arabic draft is then one left-to-right run, not pieces ordered right to
+    left."""
+    own = writing_direction(language)
+    if own == direction:
+        return Markup('<span lang="{}" class="untranslated">{}</span>').format(language, html)
+    return Markup('<span lang="{}" dir="{}" class="untranslated">{}</span>').format(language, own, html)
 
 
-def _mark_fallback(text: Any, html: Markup) -> Markup:
+def _mark_fallback(text: Any, html: Markup, direction: str = "ltr") -> Markup:
     language = getattr(text, "fallback_lang", None)
-    return _untranslated(language, html) if language else html
+    return _untranslated(language, html, direction) if language else html
 
 
 def _gettext(edition: Edition):
@@ -167,7 +188,7 @@ def _gettext(edition: Edition):
         key = label_key(context, msgid)
         translation = edition.labels.get(key) if edition.translated else msgid
         if translation is None:
-            return _untranslated(edition.source_language, escape(msgid))
+            return _untranslated(edition.source_language, escape(msgid), edition.direction)
         return escape(edition.typography(translation))
 
     return (lambda msgid: pgettext(None, msgid)), pgettext
@@ -207,7 +228,7 @@ def environment(layouts: Folder, edition: Edition | None = None) -> Environment:
     def finalize(value: Any) -> Any:
         # Every {{ value }} that is not already HTML is set in the edition's typography.
         if isinstance(value, str) and not isinstance(value, Markup):
-            return _mark_fallback(value, escape(typography(value)))
+            return _mark_fallback(value, escape(typography(value)), edition.direction if edition else "ltr")
         return value
 
     def as_text(value: Any) -> Markup:

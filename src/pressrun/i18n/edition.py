@@ -51,6 +51,12 @@ def collation_key(text: str, language: str) -> bytes:
     return _collator(language).getSortKey(inline.plain(text))
 
 
+@cache
+def writing_direction(language: str) -> str:
+    """`rtl` for a language written right to left (Babel's character order), else `ltr`."""
+    return "rtl" if Locale.parse(language).character_order == "right-to-left" else "ltr"
+
+
 FootnoteNumbers = Mapping[tuple[str, str], int]
 
 
@@ -85,8 +91,7 @@ class Edition:
 
     @property
     def direction(self) -> str:
-        """`rtl` for a language written right to left (Babel's character order), else `ltr`."""
-        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+        return writing_direction(self.language)
 
     @property
     def quote_open(self) -> str:
