@@ -96,10 +96,10 @@ def test_released_languages_are_complete_and_drafts_marked(capsys):
     lines = capsys.readouterr().out.splitlines()
     rows = [line.split() for line in lines[1:11]]
     assert rows[:4] == [
-        ["fr", "content", "543", "0", "0", "100.0%"],
-        ["fr", "layouts", "27", "0", "0", "100.0%"],
-        ["ru", "content", "543", "0", "0", "100.0%"],
-        ["ru", "layouts", "27", "0", "0", "100.0%"],
+        ["fr", "content", "544", "0", "0", "100.0%"],
+        ["fr", "layouts", "45", "0", "0", "100.0%"],
+        ["ru", "content", "544", "0", "0", "100.0%"],
+        ["ru", "layouts", "45", "0", "0", "100.0%"],
     ]
     assert [(row[0], row[1], row[-1]) for row in rows[4:]] == [
         (language, domain, "draft") for language in ("es", "ar", "zh") for domain in ("content", "layouts")
