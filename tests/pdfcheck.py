@@ -221,15 +221,17 @@ def lines(path, index: int) -> dict[float, str]:
 
 
 def space_advances(path, indexes) -> dict[str, set[float]]:
-    """For each font, the distinct advances (in ems) of the spaces drawn on the pages
-    `indexes` between two glyphs of one line: a justified text stretches them, each line
-    its own way; a text set ragged keeps the font's own."""
+    """For each font and size, the distinct advances (in ems) of the spaces drawn on the
+    pages `indexes` between two glyphs of one line: a justified text stretches them, each
+    line its own way; a text set ragged keeps the font's own (and its letter spacing's:
+    the layouts space the letters of labels and heads, each at its own size)."""
     advances: dict[str, set[float]] = {}
     for index in indexes:
         drawn = glyphs(path, index)
         for before, space, after in zip(drawn, drawn[1:], drawn[2:], strict=False):
             if space.char == " " and before.y == space.y == after.y and before.x < space.x < after.x:
-                advances.setdefault(space.font, set()).add(round((after.x - space.x) / space.size, 2))
+                key = f"{space.font} {space.size:.1f}"
+                advances.setdefault(key, set()).add(round((after.x - space.x) / space.size, 2))
     return advances
 
 

@@ -77,7 +77,7 @@ def test_the_whole_cycle(project):
     started = run(project, "edition", "start", "2022", "--date", "2022-10-05")
     assert started.code == 0, started.err
     assert "29 profiles awaiting their organisations' updates" in started.out
-    assert "content/publication.yaml:18:5: notice: preface[1] names 2021" in started.err
+    assert "content/publication.yaml:19:5: notice: preface[1] names 2021" in started.err
     book = load(load_config(project))
     assert (book.publication.year, book.publication.event.date.isoformat()) == (2022, "2022-10-05")
     assert {(p.status, str(p.changed)) for p in book.profiles.values()} == {("awaiting-update", "2022-06-01")}

@@ -17,6 +17,7 @@ from conftest import edition as edition_of
 from pdfcheck import broken_at_hyphens, furniture, letters, lines, read_pages, space_advances
 from pressrun.content import inline
 from pressrun.content.texts import texts
+from pressrun.i18n import label_key
 from test_pdf import BASENAME, print_pdf, screen_pdf
 
 MM = 72 / 25.4
@@ -158,7 +159,8 @@ def test_cover_has_babels_date_and_country_name(built_directory, language):
     edition = edition_of(built_directory, language)
     cover = letters(" ".join(read_pages(screen_pdf(built_directory, language))[0].body))
     place = edition.publication.event.place
-    date = edition.date(edition.publication.event.date, edition.labels.get("d MMMM y", "d MMMM y"))
+    pattern = edition.labels.get(label_key("date pattern", "d MMMM y"), "d MMMM y")
+    date = edition.date(edition.publication.event.date, pattern)
     for word in (*date.split(), *edition.country(place.country).split()):
         assert letters(word) in cover, f"{word!r} not on the {language} cover"
 
