@@ -197,6 +197,12 @@ def page_height(path) -> float:
     return pypdfium2.PdfDocument(path)[0].get_height()
 
 
+def page_width(path) -> float:
+    import pypdfium2
+
+    return pypdfium2.PdfDocument(path)[0].get_width()
+
+
 def furniture(path, index: int) -> tuple[float | None, float | None]:
     """The horizontal centre (points from the left edge) of the running head and of the
     folio on page `index`, or None where the page has none."""
@@ -235,13 +241,23 @@ def space_advances(path, indexes) -> dict[str, set[float]]:
     return advances
 
 
+def column_lines(path, index: int) -> list[str]:
+    """The lines of page `index`, column by column (the page's halves, left one first),
+    each from the top, its characters from left to right."""
+    middle = page_width(path) / 2
+    rows: dict[tuple[bool, float], list[Glyph]] = {}
+    for glyph in glyphs(path, index):
+        rows.setdefault((glyph.x >= middle, -round(glyph.y, 1)), []).append(glyph)
+    return ["".join(glyph.char for glyph in sorted(rows[key], key=lambda g: g.x)) for key in sorted(rows)]
+
+
 def broken_at_hyphens(path, indexes) -> list[str]:
     """Each line of the pages `indexes` that ends with a hyphen, as `word-next`: its last
-    word joined with the first word of the next line. A word the hyphenator cut is not in
-    the text with that hyphen; one cut after its own hyphen (pan-European) is."""
+    word joined with the first word of the next line of its column. A word the hyphenator
+    cut is not in the text with that hyphen; one cut after its own hyphen (pan-European) is."""
     found = []
     for index in indexes:
-        ordered = [text.strip() for _, text in sorted(lines(path, index).items(), reverse=True)]
+        ordered = [text.strip() for text in column_lines(path, index)]
         for line, after in zip(ordered, ordered[1:], strict=False):
             # pdfium reports a hyphen that ends a line before a letter as U+0002.
             end, start = re.search(r"([^\W\d_]+)[-\u2010\x02]$", line), re.match(r"[^\W\d_]+", after)

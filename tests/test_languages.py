@@ -33,6 +33,9 @@ def edition_text(project, language: str) -> str:
     edition = edition_of(project, language)
     written = [inline.plain(str(item.text)) for profile in edition.profiles() for item in texts(profile)]
     addresses = [site.url for profile in edition.profiles() for site in profile.contacts.websites]
+    addresses += [
+        person.website for profile in edition.profiles() for person in profile.contacts.people if person.website
+    ]
     return " ".join(written + addresses)
 
 
