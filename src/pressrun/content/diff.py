@@ -46,14 +46,17 @@ def _is_model(value: Any) -> bool:
 
 
 def describe(value: Any) -> str:
-    """A value as one line of text: a model object as its fields, a list as its items."""
+    """A value as one line of text: a model object as its fields (one that may be written
+    as a text, such as a name with its title, as its values alone), a list as its items."""
     if _is_model(value):
-        parts = [
-            f"{field.name.replace('_', ' ')} {describe(child)}"
+        fields = [
+            (field.name, child)
             for field in entry_fields(value)
             if (child := getattr(value, field.name)) not in (None, (), {}, "")
         ]
-        return "; ".join(parts)
+        if hasattr(value, "shorthand"):
+            return " ".join(describe(child) for _, child in fields)
+        return "; ".join(f"{name.replace('_', ' ')} {describe(child)}" for name, child in fields)
     if isinstance(value, tuple):
         return " / ".join(describe(item) for item in value)
     if isinstance(value, Mapping):

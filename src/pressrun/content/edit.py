@@ -194,7 +194,7 @@ class Document:
         return _model_of(slot.value, slot.annotation)[0]
 
     def set(self, path: str, value: Any) -> None:
-        """Set the text, number, date or list of texts at `path` (None removes an optional key)."""
+        """Set the text, number, date or list at `path` (None removes an optional key)."""
         parent, _, name = path.rpartition(".")
         slot = locate(self.root, self.cls, path)
         if slot.container is None:
@@ -214,12 +214,19 @@ class Document:
         else:
             slot.container[slot.key] = value
 
-    def _list(self, old: Any, items: list[str]) -> CommentedSeq:
-        """A list of texts in place of `old`, keeping its flow style and its items' styles."""
+    def _list(self, old: Any, items: list[str | dict[str, str]]) -> CommentedSeq:
+        """A list in place of `old`, keeping its flow style and its items' styles. An item
+        is a text, or a small object's fields (a name with its title) set in the list's style."""
         seq = old if isinstance(old, CommentedSeq) else CommentedSeq()
         for index, item in enumerate(items):
+            if isinstance(item, dict):
+                item = CommentedMap(item)
+                if old is None or seq.fa.flow_style():
+                    item.fa.set_flow_style()
+            elif index < len(seq):
+                item = styled(seq[index], item)
             if index < len(seq):
-                seq[index] = styled(seq[index], item)
+                seq[index] = item
             else:
                 seq.append(item)
         del seq[len(items) :]

@@ -18,12 +18,17 @@ import re
 from dataclasses import dataclass
 from typing import Any, get_args, get_origin, get_type_hints
 
-from ..content.model import Contacts, Profile
+from ..content.model import Contacts, PersonName, Profile
 from ..content.schema import TaggedUnion, entry_fields
 
 # Empty items offered at the end of these contact lists, for the organisation to fill in.
 ADDITIONS = {"websites": 1, "phones": 1, "emails": 1, "social": 1, "people": 2}
 _INDEX = re.compile(r"\[(\d+)\]")
+
+# A person's names are one row, a name a line, so that an organisation adds or replaces a
+# name by typing it. A title goes before the name and a vertical bar, which no name has.
+TITLE_BAR = "|"
+NAMES_ABOUT = "One name a line; a title goes before the name and a vertical bar: `Mayor | Sami Kanaan`."
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,8 @@ def rows_of(value: Any, cls: type, path: str) -> list[Row]:
                 Row(f"{key}.{name}", field.metadata["doc"], str(text), get_args(annotation)[1], True)
                 for name, text in (child or {}).items()
             ]
+        elif origin is tuple and get_args(annotation)[0] is PersonName:
+            rows.append(Row(key, NAMES_ABOUT, "\n".join(map(_name_line, child or ())), annotation, required))
         elif origin is tuple and _is_model(get_args(annotation)[0]):
             for index, item in enumerate(child or (), start=1):
                 rows += rows_of(item, type(item), f"{key}[{index}]")
@@ -93,6 +100,16 @@ def rows_of(value: Any, cls: type, path: str) -> list[Row]:
         else:
             rows.append(Row(key, field.metadata["doc"], _text(child), annotation, required))
     return rows
+
+
+def _name_line(name: PersonName) -> str:
+    return f"{name.title} {TITLE_BAR} {name.name}" if name.title else name.name
+
+
+def _name_value(line: str) -> str | dict[str, str]:
+    """A line of the names row as the entry writes it: the name, or its title and name."""
+    title, bar, name = line.partition(TITLE_BAR)
+    return {"title": title.strip(), "name": name.strip()} if bar else line
 
 
 def _additions(profile: Profile) -> list[Row]:
@@ -139,6 +156,8 @@ def value_of(row: Row, text: str) -> Any:
     text the converter will reject as it is, so that the problem names the cell)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if row.is_list:
+        if get_args(row.annotation)[0] is PersonName:
+            lines = [_name_value(line) for line in lines]
         return lines if lines or row.required else None
     joined = " ".join(lines)
     if not joined:
