@@ -251,12 +251,12 @@ def test_links_internal_and_external(built_directory):
 
 
 def test_building_twice_gives_the_same_bytes_for_every_output(built_directory):
-    """The released editions and one draft, the right-to-left one, laid out again from
-    scratch (the other drafts are made by the same code, and each costs a minute)."""
+    """English and the right-to-left draft laid out again from scratch (the other
+    editions are made by the same code, and each costs half a minute)."""
     from pressrun.build import build
 
-    config = dataclasses.replace(load_config(built_directory), drafts=("ar",))
-    languages = [*config.languages, "ar"]
+    config = dataclasses.replace(load_config(built_directory), languages=("en",), drafts=("ar",))
+    languages = ["en", "ar"]
     files = [variant(built_directory, language) for variant in (screen_pdf, print_pdf) for language in languages]
     files += [built_directory / "build" / language / f"{BASENAME}.epub" for language in languages]
     before = [path.read_bytes() for path in files]

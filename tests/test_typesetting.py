@@ -232,7 +232,7 @@ def test_the_loop_stops_correcting_a_profile_after_max_corrections():
 # --- the loop in the pagination ------------------------------------------------------------
 
 
-def test_a_book_that_needs_corrections_lays_out_its_profiles_alone_then_the_book_again(mini):
+def test_a_book_that_needs_corrections_lays_out_those_profiles_together_then_the_book_again(mini):
     from conftest import edition
     from pressrun.pdf.book import contents_anchors, plan
     from pressrun.pdf.jobs import ChunkPdf, LaidOut
@@ -253,17 +253,22 @@ def test_a_book_that_needs_corrections_lays_out_its_profiles_alone_then_the_book
     paging = Pagination(plan(sample.parts, 30), contents_anchors(sample.parts), render, layouts, Origin("x"), print)
     key, first = paging.next_job()
     assert key == Final(0, 1) and first.settled_only, "written only if it needs no correction"
-    # The book's first layout: alpha has a runt; it was not written.
-    paging.done(key, first, result({"alpha": layout(flaw("runt", "of all.")), "beta": layout()}))
+    # The book's first layout: alpha has a runt, beta a ladder; it was not written.
+    paging.done(key, first, result({"alpha": layout(flaw("runt", "of all.")), "beta": layout(flaw("ladder", "cities"))}))
     key, trial = paging.next_job()
-    assert key == Trial("alpha", 1)
-    assert rendered[-1].profiles == [p for p in sample.profiles() if p.id == "alpha"] and not rendered[-1].front
-    assert "of all." in trial.html and not trial.write
-    # Alone, with the runt tied, alpha needs nothing more: the book is laid out again, and written.
-    paging.done(key, trial, result({"alpha": layout()}))
+    assert key == Trial(0, 1), "the two profiles in one layout"
+    assert [p.id for p in rendered[-1].profiles] == [p.id for p in sample.profiles()] and not rendered[-1].front
+    assert "of all." in trial.html and "cities" in trial.html and not trial.write
+    # With the runt tied, alpha needs nothing more; beta has another ladder: beta alone again.
+    paging.done(key, trial, result({"alpha": layout(), "beta": layout(flaw("ladder", "towns"))}))
+    key, trial = paging.next_job()
+    assert key == Trial(0, 2) and [p.id for p in rendered[-1].profiles] == ["beta"]
+    paging.done(key, trial, result({"beta": layout()}))
+    # No profile is left to correct: the book is laid out again with both settings, and written.
     key, final = paging.next_job()
     assert key == Final(0, 1) and final.write and not final.settled_only
-    assert "of all." in final.html
+    assert "of all." in final.html and "towns" in final.html
     paging.done(key, final, result({"alpha": layout(flaw("runt", "of all."))}, written=True))
     assert paging.next_job() is None
     assert paging.finished and paging.typesetting.setting("alpha").tied == {"of all."}
+    assert paging.typesetting.setting("beta").unhyphenated == {"cities", "towns"}

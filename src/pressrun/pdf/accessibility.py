@@ -9,6 +9,10 @@ extraction (pikepdf): a written PDF in, the same pages out, with
 - letter-spaced text set with the character-spacing operator (`Tc`). WeasyPrint draws
   tracking as a gap after every glyph, which text extraction reads as spaces between
   letters ("K E Y  P R O J E C T S"); the same positions drawn with `Tc` extract as words.
+- no-break spaces read as spaces. The engine draws a space and a no-break space with the
+  font's one space glyph, and maps that glyph to whichever of the two a layout met
+  first: every space of a font could read as a no-break space, so that a search for
+  "Ms Denise Bax" fails, and a chunk would read otherwise than the whole book.
 
 What the pages look like does not change: every glyph stays where it was.
 """
@@ -32,6 +36,8 @@ TC = Operator("Tc")
 # least TRACKING thousandths of an em (a number of -20 or less).
 HEX_STRING = re.compile(rb"<([0-9A-Fa-f]*)>")
 WIDE_GAP = re.compile(rb"(?<![\d.])-(?:[2-9]\d|[1-9]\d{2,})(?![\d])")
+# A `bfchar` entry of a ToUnicode map as WeasyPrint writes it: `<glyph> <UTF-16BE text>`.
+BFCHAR = re.compile(rb"^(<[0-9A-Fa-f]+> )<([0-9A-Fa-f]+)>$", re.MULTILINE)
 
 
 def finish(pdf: pikepdf.Pdf) -> None:
@@ -50,6 +56,23 @@ def finish(pdf: pikepdf.Pdf) -> None:
         fonts = page.Resources.get("/Font", Dictionary())
         rewritten = _rewritten(operations, fonts, margin, height)
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(rewritten))
+    _read_no_break_spaces_as_spaces(pdf)
+
+
+def _read_no_break_spaces_as_spaces(pdf: pikepdf.Pdf) -> None:
+    done: set[tuple[int, int]] = set()
+    for page in pdf.pages:
+        for font in page.Resources.get("/Font", Dictionary()).values():
+            cmap = font.get("/ToUnicode")
+            if cmap is None or cmap.objgen in done:
+                continue
+            done.add(cmap.objgen)
+            cmap.write(BFCHAR.sub(_as_space, cmap.read_bytes()))
+
+
+def _as_space(entry: re.Match) -> bytes:
+    text = bytes.fromhex(entry.group(2).decode()).decode("utf-16-be").replace("\u00a0", " ")
+    return entry.group(1) + b"<" + text.encode("utf-16-be").hex().encode() + b">"
 
 
 def _objgen(value) -> tuple[int, int] | None:

@@ -19,7 +19,7 @@ lays out again any chunk whose first page moved.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ..content.model import OrderedPart, Profile
@@ -71,17 +71,16 @@ class BookSlice:
         """This slice with the settings of its own profiles (and front matter)."""
         return replace(self, settings={key: settings[key] for key in self.settable if key in settings})
 
-    def alone(self, profile_id: str) -> BookSlice:
-        """One of this slice's profiles (or its front matter), laid out on its own, to
-        correct its setting."""
-        if profile_id == FRONT_MATTER:
-            return BookSlice(True, (), False)
+    def only(self, ids: Collection[str]) -> BookSlice:
+        """The profiles `ids` of this slice (and its front matter, when `ids` names it),
+        laid out together to correct their settings: each begins a page, so that each is
+        set as it is in the book."""
         body = tuple(
-            BodyPart(part.part, tuple(p for p in part.profiles if p.id == profile_id), False)
+            BodyPart(part.part, kept, False)
             for part in self.body
-            if any(p.id == profile_id for p in part.profiles)
+            if (kept := tuple(profile for profile in part.profiles if profile.id in ids))
         )
-        return BookSlice(False, body, False)
+        return BookSlice(self.front and FRONT_MATTER in ids, body, False)
 
 
 def whole_book(parts: Sequence[OrderedPart]) -> BookSlice:

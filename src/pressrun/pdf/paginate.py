@@ -20,22 +20,25 @@ When a chunk ends up with other pages than counted (the contents' real numbers m
 more room than their placeholders), the chunks after it are laid out again, each at most
 PAGINATION_ROUNDS more times. The jobs themselves run on `workers`.
 
-The typesetting loop: every layout is measured (`measure`); a profile that a correction
-would improve (`typeset`) and that was never corrected is laid out alone with its
-corrected setting (a trial), again until it needs no more correction or has had
-MAX_CORRECTIONS, and the chunk that holds it is then rendered again with the settings
-found; what was known of that chunk is forgotten. A profile's setting depends on its own
-layouts only, and a profile lays out the same alone, in a chunk or in the whole book (it
-starts on a new page, and rectos and versos have the same text width), so that
-a chunked book gets the settings, and the pages, of one layout. A book of one layout is
-written at its first layout only if no profile in it wants a correction.
+The typesetting loop: every layout is measured (`measure`); the profiles of a chunk that
+a correction would improve (`typeset`) and that were never corrected are laid out
+together, without the rest of the chunk, each with its corrected setting (a trial); a
+profile leaves the trial when it needs no more correction or has had MAX_CORRECTIONS,
+and once none is left the chunk is rendered again with the settings found; what was
+known of that chunk is forgotten. One layout for the profiles a chunk is correcting,
+rather than one per profile, saves the engine's start on every document. A profile's
+setting depends on its own layouts only, and a profile lays out the same alone, beside
+others, in a chunk or in the whole book (it starts on a new page, and rectos and versos
+have the same text width), so that a chunked book gets the settings, and the pages, of
+one layout, whatever the trials held. A book of one layout is written at its first
+layout only if no profile in it wants a correction.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from html import unescape
 from urllib.parse import unquote
@@ -78,10 +81,11 @@ class Final:
 
 @dataclass(frozen=True)
 class Trial:
-    """A profile laid out alone with its `attempt`-th corrected setting, to see if it needs more."""
+    """The `round`-th layout of the profiles chunk `chunk` is correcting, each with its
+    latest setting, to see which need more."""
 
-    profile: str
-    attempt: int
+    chunk: int
+    round: int
 
 
 JobKey = Measure | Final | Trial
@@ -135,8 +139,10 @@ class Pagination:
         self.cache = cache
         self.typesetting = Typesetting()
         self.chunk_of = {key: chunk for chunk, book in enumerate(self.slices) for key in book.settable}
-        # The trial each profile being corrected needs now.
-        self.trials: dict[str, tuple[Trial, LayoutJob]] = {}
+        # The trial each chunk correcting profiles needs now, and the profiles it holds.
+        self.trials: dict[int, tuple[Trial, LayoutJob]] = {}
+        self.correcting: dict[int, frozenset[str]] = {}
+        self.rounds = [0] * len(self.slices)
         # Chunk 0's HTML shows placeholders in the contents until the numbers are known.
         self.html = [self._render(book) for book in self.slices]
         self.borrowed = _borrowed(self.html) if self.chunked else [frozenset()]
@@ -176,7 +182,7 @@ class Pagination:
 
     def _settling(self, chunk: int) -> bool:
         """Whether a profile of `chunk` is being corrected (its layouts would be wasted)."""
-        return any(self.chunk_of[profile] == chunk for profile in self.trials)
+        return chunk in self.trials
 
     def _known(self, chunk: int, side: int) -> LaidOut | None:
         """The chunk's layout (its pages and anchors) when it starts on `side`, if known."""
@@ -310,9 +316,9 @@ class Pagination:
 
     def _record(self, key: JobKey, job: LayoutJob, result: LaidOut) -> None:
         match key:
-            case Trial(profile, attempt):
-                if profile in self.trials and self.trials[profile][0] == key:
-                    self._tried(profile, attempt, result)
+            case Trial(chunk, _):
+                if chunk in self.trials and self.trials[chunk][0] == key:
+                    self._tried(chunk, result)
                 return
             case Measure(chunk, side) if job.html == self.html[chunk]:
                 self.measured[chunk][side] = (job.first_page, result)
@@ -332,42 +338,49 @@ class Pagination:
 
     def _correct(self, result: LaidOut) -> None:
         """Trials of the profiles of `result` that a correction would improve and that
-        were never corrected."""
+        were never corrected, with those their chunks are correcting already."""
         wanted = self.typesetting.wanted(result.measurement) if result.measurement else {}
         lost = (
             {flaw.profile for flaw in result.measurement.flaws if flaw.code == "lost"} if result.measurement else set()
         )
+        joining: dict[int, set[str]] = {}
         for profile, setting in wanted.items():
             if profile not in self.chunk_of:
                 continue
+            chunk = self.chunk_of[profile]
             if profile not in self.typesetting.corrections:
-                self._try(profile, setting)
-            elif profile in lost and profile not in self.trials:
+                self.typesetting = self.typesetting.with_setting(profile, setting)
+                joining.setdefault(chunk, set()).add(profile)
+            elif profile in lost and profile not in self.correcting.get(chunk, ()):
                 # Set alone, the profile kept the block the engine dropped here: the
                 # correction is made where the block was lost, without a trial.
                 self.typesetting = self.typesetting.with_setting(profile, setting)
-                self._render_again(self.chunk_of[profile])
+                self._render_again(chunk)
+        for chunk, profiles in joining.items():
+            self._try(chunk, profiles | self.correcting.get(chunk, frozenset()))
 
-    def _try(self, profile: str, setting) -> None:
-        self.typesetting = self.typesetting.with_setting(profile, setting)
-        chunk = self.chunk_of[profile]
-        key = Trial(profile, self.typesetting.corrections[profile])
-        html = self._render(self.slices[chunk].alone(profile))
+    def _try(self, chunk: int, profiles: Collection[str]) -> None:
+        """Lay `profiles` of `chunk` out together with their latest settings."""
+        self.rounds[chunk] += 1
+        html = self._render(self.slices[chunk].only(profiles))
         job = LayoutJob(html, self.layouts, self.origin, variant=self.variant, write=False, bleed=self.bleed)
-        self.trials[profile] = key, job
-        self.progress(
-            "setting type", len(self.typesetting.corrections) - len(self.trials), len(self.typesetting.corrections)
-        )
+        self.trials[chunk] = Trial(chunk, self.rounds[chunk]), job
+        self.correcting[chunk] = frozenset(profiles)
+        correcting = sum(len(profiles) for profiles in self.correcting.values())
+        self.progress("setting type", len(self.typesetting.corrections) - correcting, len(self.typesetting.corrections))
 
-    def _tried(self, profile: str, attempt: int, result: LaidOut) -> None:
+    def _tried(self, chunk: int, result: LaidOut) -> None:
+        """A trial's result: its profiles that want more correction are tried again;
+        once none does, the chunk is rendered with the settings found."""
         wanted = self.typesetting.wanted(result.measurement) if result.measurement else {}
-        if profile in wanted:
-            self._try(profile, wanted[profile])
+        again = {profile for profile in self.correcting[chunk] if profile in wanted}
+        for profile in sorted(again):
+            self.typesetting = self.typesetting.with_setting(profile, wanted[profile])
+        if again:
+            self._try(chunk, again)
             return
-        del self.trials[profile]
-        chunk = self.chunk_of[profile]
-        if not self._settling(chunk):
-            self._render_again(chunk)
+        del self.trials[chunk], self.correcting[chunk]
+        self._render_again(chunk)
 
     def _render_again(self, chunk: int) -> None:
         """Chunk `chunk` rendered with the settings found; what was known of its old HTML forgotten."""
