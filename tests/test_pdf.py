@@ -250,13 +250,14 @@ def test_links_internal_and_external(built_directory):
     assert "mailto:info@genevacitieshub.org" in uris
 
 
-def test_building_twice_gives_the_same_bytes_for_every_output(built_directory):
-    """English and the right-to-left draft laid out again from scratch (the other
-    editions are made by the same code, and each costs half a minute)."""
+def test_building_again_from_scratch_gives_the_same_bytes_for_every_output(built_directory):
+    """The English edition laid out again from scratch, typesetting loop and all (the
+    other editions are made by the same code, and each costs half a minute; the chunk
+    tests compare a serial build with a parallel one)."""
     from pressrun.build import build
 
-    config = dataclasses.replace(load_config(built_directory), languages=("en",), drafts=("ar",))
-    languages = ["en", "ar"]
+    config = dataclasses.replace(load_config(built_directory), languages=("en",), drafts=())
+    languages = ["en"]
     files = [variant(built_directory, language) for variant in (screen_pdf, print_pdf) for language in languages]
     files += [built_directory / "build" / language / f"{BASENAME}.epub" for language in languages]
     before = [path.read_bytes() for path in files]
