@@ -253,7 +253,9 @@ def test_a_contact_replaced_in_a_word_form(project, monkeypatch):
     assert run(project, "intake", "export", "--profile", "c40").code == 0
     form = project / "build/forms/international-city-networks-directory-2021-c40.docx"
     emptied = {f"contacts.people[1].{name}": "" for name in ("role", "names", "email")}
-    fill_docx(form, {**emptied, "contacts.people[2].names": "Ana Lopez\nDr | Ben Okoye", "contacts.people[2].email": "ana@"})
+    fill_docx(
+        form, {**emptied, "contacts.people[2].names": "Ana Lopez\nDr | Ben Okoye", "contacts.people[2].email": "ana@"}
+    )
     (error,) = refused(project, str(form))
     assert error.startswith(f"{form}: table ") and ", row " in error
     assert error.endswith("profile.contacts.people[1].email: 'ana@' is not a well-formed email address [bad-email]")

@@ -254,7 +254,9 @@ def test_a_book_that_needs_corrections_lays_out_those_profiles_together_then_the
     key, first = paging.next_job()
     assert key == Final(0, 1) and first.settled_only, "written only if it needs no correction"
     # The book's first layout: alpha has a runt, beta a ladder; it was not written.
-    paging.done(key, first, result({"alpha": layout(flaw("runt", "of all.")), "beta": layout(flaw("ladder", "cities"))}))
+    paging.done(
+        key, first, result({"alpha": layout(flaw("runt", "of all.")), "beta": layout(flaw("ladder", "cities"))})
+    )
     key, trial = paging.next_job()
     assert key == Trial(0, 1), "the two profiles in one layout"
     assert [p.id for p in rendered[-1].profiles] == [p.id for p in sample.profiles()] and not rendered[-1].front
