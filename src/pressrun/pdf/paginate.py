@@ -30,8 +30,8 @@ rather than one per profile, saves the engine's start on every document. A profi
 setting depends on its own layouts only, and a profile lays out the same alone, beside
 others, in a chunk or in the whole book (it starts on a new page, and rectos and versos
 have the same text width), so that a chunked book gets the settings, and the pages, of
-one layout, whatever the trials held. A book of one layout is written at its first
-layout only if no profile in it wants a correction.
+one layout, whatever the trials held. A layout of profiles none of which was corrected
+yet is written only if none wants a correction.
 """
 
 from __future__ import annotations
@@ -225,8 +225,10 @@ class Pagination:
             write=write,
             book_anchors=borrowed,
             bleed=self.bleed,
-            # A book of one layout, before any correction: written only if it needs none.
-            settled_only=write and not self.chunked and not self.typesetting.corrections,
+            # Before any of its profiles is corrected, a layout is written only if it needs
+            # no correction: otherwise it is laid out again once corrected, and writing it
+            # (fonts instanced and subset, the PDF made) would be wasted.
+            settled_only=write and not any(key in self.typesetting.corrections for key in self.slices[chunk].settable),
         )
 
     def _measure(self, chunk: int, side: int) -> Scheduled:
@@ -323,8 +325,8 @@ class Pagination:
             case Measure(chunk, side) if job.html == self.html[chunk]:
                 self.measured[chunk][side] = (job.first_page, result)
             case Final(chunk, _) if job.html == self.html[chunk] or (chunk == 0 and self.chunked):
-                if job.settled_only and result.pdf is None:  # laid out, not written: it wants corrections
-                    self._correct(result)
+                if job.settled_only and result.pdf is None and self._wants_correction(result):
+                    self._correct(result)  # laid out, not written: it wants corrections
                     return
                 self.final[chunk] = (job, result)
                 self.finals[chunk] += 1
@@ -335,6 +337,9 @@ class Pagination:
         self.progress("laying out", done, len(self.slices))
 
     # --- the typesetting loop ----------------------------------------------------------
+
+    def _wants_correction(self, result: LaidOut) -> bool:
+        return result.measurement is not None and bool(self.typesetting.wanted(result.measurement))
 
     def _correct(self, result: LaidOut) -> None:
         """Trials of the profiles of `result` that a correction would improve and that
