@@ -67,6 +67,21 @@ def test_latin_names_and_english_stand_ins_keep_their_order_in_arabic(built_dire
     assert stand_ins and all(span.get("dir") == "ltr" for span in stand_ins)
 
 
+def test_a_block_standing_in_whole_is_set_left_to_right_in_a_right_to_left_draft(built_directory):
+    """A list item whose lead and text both stand in untranslated is one left-to-right
+    block (the engine would order its two runs right to left: 'The <lead>'), with its
+    marker on the left; a block in Arabic stays right to left."""
+    untranslated = epub_document(built_directory, "ar", "profile-mayors-migration-council.xhtml")
+    items = [li for li in untranslated.iter(f"{XHTML}li") if li.find(f"{XHTML}strong") is not None]
+    assert items and all((li.get("dir"), li.get("lang")) == ("ltr", "en") for li in items)
+    translated = epub_document(built_directory, "ar", "profile-geneva-cities-hub.xhtml")
+    assert all(block.get("dir") is None for block in translated.iter() if block.tag in (f"{XHTML}p", f"{XHTML}li"))
+    reader = PdfReader(screen_pdf(built_directory, "ar"))
+    first = first_page_of(built_directory, "ar", "mayors-migration-council") - 1
+    drawn = " ".join(" ".join(reader.pages[n].extract_text().split()) for n in (first, first + 1))
+    assert "Inclusive emergency response and recovery. The" in drawn
+
+
 def test_running_heads_and_folios_mirror_right_to_left(built_directory):
     """Rectos (odd pages) name the profile in their outer corner: the right-hand page's top
     right left to right, the left-hand page's top left right to left; versos the other way.

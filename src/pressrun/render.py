@@ -174,6 +174,24 @@ def _untranslated(language: str, html: Markup, direction: str = "ltr") -> Markup
     return Markup('<span lang="{}" dir="{}" class="untranslated">{}</span>').format(language, own, html)
 
 
+@pass_context
+def _stand_in_attributes(context: Any, *texts: Any) -> Markup:
+    """The language and direction of a block all of whose `texts` (those it has: None is
+    left out) stand in untranslated in an edition written the other way, as attributes of
+    the block: an English paragraph, list item or quotation in an Arabic draft is then set
+    left to right as a whole. Marking each text alone is not enough for a block of
+    several (a list item's lead and text): the engine orders them right to left."""
+    edition: Edition = context["edition"]
+    languages = {getattr(text, "fallback_lang", None) for text in texts if text is not None}
+    if len(languages) != 1 or None in languages:
+        return Markup("")
+    (language,) = languages
+    own = writing_direction(language)
+    if own == edition.direction:
+        return Markup("")
+    return Markup(' lang="{}" dir="{}"').format(language, own)
+
+
 def _mark_fallback(text: Any, html: Markup, direction: str = "ltr") -> Markup:
     language = getattr(text, "fallback_lang", None)
     return _untranslated(language, html, direction) if language else html
@@ -261,6 +279,7 @@ def environment(layouts: Folder, edition: Edition | None = None) -> Environment:
         env.filters["plain"] = _plain_filter
         env.filters["titled"] = _titled_filter
         env.globals["block_kind"] = block_kind
+        env.globals["stand_in"] = _stand_in_attributes
         env.globals["setting_of"] = _setting_of
         env.globals["ordered_blocks"] = _ordered_blocks
     return env
