@@ -163,15 +163,20 @@ def _ordered_blocks(context: Any, profile: Profile, blocks: Sequence[Any], path:
     return ordered
 
 
+def _direction_attribute(language: str, direction: str) -> Markup:
+    """` dir="…"` with `language`'s own direction when the edition is written the other
+    way (`direction`), and nothing otherwise."""
+    own = writing_direction(language)
+    return Markup("") if own == direction else Markup(' dir="{}"').format(own)
+
+
 def _untranslated(language: str, html: Markup, direction: str = "ltr") -> Markup:
     """Text shown in `language` because its translation is missing, marked with it, and
     with its own direction in an edition written the other way (`direction`): an English
     stand-in in an Arabic draft is then one left-to-right run, not pieces ordered right to
     left."""
-    own = writing_direction(language)
-    if own == direction:
-        return Markup('<span lang="{}" class="untranslated">{}</span>').format(language, html)
-    return Markup('<span lang="{}" dir="{}" class="untranslated">{}</span>').format(language, own, html)
+    attribute = _direction_attribute(language, direction)
+    return Markup('<span lang="{}"{} class="untranslated">{}</span>').format(language, attribute, html)
 
 
 @pass_context
@@ -186,10 +191,8 @@ def _stand_in_attributes(context: Any, *texts: Any) -> Markup:
     if len(languages) != 1 or None in languages:
         return Markup("")
     (language,) = languages
-    own = writing_direction(language)
-    if own == edition.direction:
-        return Markup("")
-    return Markup(' lang="{}" dir="{}"').format(language, own)
+    attribute = _direction_attribute(language, edition.direction)
+    return Markup(' lang="{}"{}').format(language, attribute) if attribute else Markup("")
 
 
 def _mark_fallback(text: Any, html: Markup, direction: str = "ltr") -> Markup:
