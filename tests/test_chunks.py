@@ -27,7 +27,7 @@ from pressrun.pdf.paginate import Final, Measure, Pagination
 
 # The front matter, then fifteen chunks of the 29 profiles: the second part's opening
 # falls inside the third layout, which is measured starting on either side. (The
-# project's own configuration makes six layouts of the 2021 directory.)
+# project's own configuration makes nine layouts of the 2021 directory.)
 CHUNK_PROFILES = 2
 
 

@@ -14,11 +14,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import configure, run
+from conftest import configure, copy_project, run
 from pdfcheck import read_pages
+from pressrun import outputs
 from pressrun.config import load_config
+from pressrun.content import load
 from pressrun.errors import Level
-from pressrun.pdf.workers import SerialWorkers
+from pressrun.i18n import load_editions
+from pressrun.outputs import EditionOutputs, LastUpdate
+from pressrun.pdf import workers as workers_module
+from pressrun.pdf.book import BookSlice
+from pressrun.pdf.fonts import confine_fonts
+from pressrun.pdf.jobs import LayoutJob
+from pressrun.pdf.paginate import Ahead, JobKey, Pagination
+from pressrun.pdf.workers import SerialWorkers, workers
 from pressrun.preview.pages import PageImages
 from pressrun.preview.server import Hub, PreviewServer
 from pressrun.preview.session import PreviewSession
@@ -39,6 +48,7 @@ def edit(path: Path, old: str, new: str) -> None:
 @pytest.fixture
 def session(mini) -> PreviewSession:
     configure(mini, chunk_profiles=1)
+    confine_fonts(load_config(mini).cache)  # as `pressrun preview` does before laying out
     return PreviewSession(mini, "en", SerialWorkers())
 
 
@@ -90,6 +100,21 @@ def test_a_change_to_the_layouts_keeps_the_view_and_a_bug_does_not_stop_the_prev
     failed = session.update([style])
     assert failed.failed and [problem.code for problem in failed.problems] == ["internal"]
     assert failed.problems[0].level is Level.ERROR and failed.pages == restyled.pages
+
+
+def test_a_layout_that_fails_is_shown_and_the_next_update_does_not_wait_for_it(session, mini, monkeypatch):
+    """A layout job that fails in the preview's own process (one job at a time) is an
+    internal error over the last good pages; the next update goes on (it once waited for
+    the failed job's result for ever)."""
+    good = session.update()
+    profile = mini / "content/profiles/alpha.yaml"
+    edit(profile, "A world of connected cities.", "A world of cities that talk.")
+    with monkeypatch.context() as patched:
+        patched.setattr(workers_module, "_lay_out", lambda job: 1 / 0)
+        failed = session.update([profile])
+    assert failed.failed and failed.pages == good.pages and "ZeroDivisionError" in failed.problems[0].message
+    assert not session.update([profile]).failed
+    assert "A world of cities that talk." in " ".join(page_texts(session))
 
 
 def test_untranslated_text_is_shown_with_a_warning(session, mini):
@@ -222,3 +247,73 @@ def test_a_file_saved_as_soon_as_the_watch_has_begun_is_seen(mini):
     profile = mini / "content/profiles/alpha.yaml"
     profile.write_text(profile.read_text(encoding="utf-8") + "# saved\n", encoding="utf-8")
     assert profile in saved.get(timeout=30)
+
+
+def test_an_update_renders_again_only_the_chunks_whose_making_changed(tmp_path, monkeypatch):
+    """The preview keeps each chunk's HTML from one update to the next: after a change to
+    one profile, only the front matter and that profile's chunk are rendered again; after
+    a change to what every chunk shows (the publication), every chunk is. The HTML kept
+    is always the HTML a fresh render gives."""
+    project = copy_project(tmp_path / "directory")
+    config = load_config(project)
+    memo = LastUpdate()
+    rendered: list[BookSlice] = []
+    render = outputs.pdf_html
+    monkeypatch.setattr(
+        outputs, "pdf_html", lambda *args, **values: rendered.append(values["book"]) or render(*args, **values)
+    )
+
+    def update() -> tuple[list[str], list[BookSlice]]:
+        rendered.clear()
+        (edition,) = load_editions(config, ["en"], load(config))
+        html = EditionOutputs(config, edition, (), None, lambda *_: None, None, memo).pagination.html
+        memo.settle({})
+        again = list(rendered)
+        fresh = EditionOutputs(config, edition, (), None, lambda *_: None).pagination.html
+        assert html == fresh, "a kept chunk's HTML is the HTML a fresh render gives"
+        return html, again
+
+    def profiles_of(slices: list[BookSlice]) -> list[list[str]]:
+        return [[profile.id for profile in book.profiles] for book in slices]
+
+    html, first = update()
+    assert len(first) == len(html) > 3, "the first update renders every chunk"
+    assert [book.front for book in update()[1]] == [True], "nothing changed: only the front matter"
+    edit(project / "content/profiles/c40.yaml", "C40 is a network of", "C40 is a network of some")
+    changed = update()[1]
+    assert [book.front for book in changed] == [True, False] and "c40" in profiles_of(changed)[1]
+    edit(project / "content/publication.yaml", "title: International City", "title: The International City")
+    assert len(update()[1]) == len(html), "the publication changed: every chunk"
+
+
+def test_the_changed_chunk_is_laid_out_ahead_with_the_settings_it_had(built_directory, tmp_path, monkeypatch):
+    """With two workers, while the typesetting loop measures the chunk a change lays out
+    again, the other worker lays it out with the settings its profiles had; the loop ends
+    on the same settings, and its final layout is that one, not laid out a third time."""
+    project = tmp_path / "directory"
+    shutil.copytree(built_directory, project)
+    config = load_config(project)
+    confine_fonts(config.cache)
+    ran: list[tuple[JobKey, LayoutJob]] = []
+    done = Pagination.done
+    monkeypatch.setattr(
+        Pagination, "done", lambda paging, key, job, laid: ran.append((key, job)) or done(paging, key, job, laid)
+    )
+    profile = project / "content/profiles/c40.yaml"
+    with workers(2, 2) as pool:
+        session = PreviewSession(project, "en", pool)
+        first = session.update()
+        assert not first.failed and ran == [], "the built directory's layouts are all in the cache"
+        edit(profile, "C40 is a network of nearly 100 cities", "C40 is a network of almost 100 cities")
+        second = session.update([profile])
+        assert not second.failed
+        assert "C40 is a network of almost 100 cities" in " ".join(page_texts(session)).replace("\n", " ")
+    paging = second.outputs.pagination
+    chunk = paging.chunk_of["c40"]
+    held = paging.slices[chunk].settable
+    assert {key: paging.typesetting.settings.get(key) for key in held} == {
+        key: first.outputs.pagination.typesetting.settings.get(key) for key in held
+    }, "the change did not move the chunk's settings (else choose another)"
+    kinds = [type(key).__name__ for key, job in ran if key.chunk == chunk and not job.settled_only]
+    assert "Ahead" in kinds and "Final" not in kinds, kinds
+    assert paging.final[chunk][0] in [job for key, job in ran if isinstance(key, Ahead)]

@@ -81,7 +81,7 @@ class Config:
     )
     page_budget: int = setting(3, "Pages a profile may take before the proof report flags it.")
     chunk_profiles: int = setting(
-        6,
+        4,
         "Profiles per layout chunk: a directory with more is laid out in chunks (after the front matter) by "
         "parallel processes and joined into one PDF; a later build or the preview lays out again only the chunks "
         "that changed.",

@@ -13,12 +13,15 @@ print PDF, the screen PDF and the EPUB's page list all come from that layout.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
 from .content.cycle import not_approved
+from .content.model import Profile
 from .epub import PrintEdition, make_epub
 from .errors import Level, Origin, Problem, Problems, ProblemsFound
 from .files import build_date
@@ -32,6 +35,7 @@ from .pdf.jobs import LAYOUT_VARIANT
 from .pdf.paginate import Pagination, lay_out
 from .pdf.preflight import preflight_problems
 from .pdf.press import PressSetup, for_press, profile_channels
+from .pdf.typeset import Setting
 from .pdf.workers import SerialWorkers
 from .render import environment, pdf_html
 
@@ -86,6 +90,83 @@ def press_of(config: Config) -> tuple[Press, list[Problem]]:
     return Press(palette, setup), problems.items
 
 
+class LastUpdate:
+    """What one preview update keeps for the next: the HTML of the edition's chunks, by
+    what each is made of, so that after a change to one profile only the chunk that holds
+    it is rendered again (a chunk is rendered several times an update: measured, tried,
+    corrected); and the settings the typesetting loop ended with, which the chunk laid
+    out again is laid out with ahead (see `pdf.paginate.Ahead`).
+
+    A chunk after the front matter is made of its own profiles (their texts, settings and
+    footnote numbers) and of what the whole edition shares: its language and labels, the
+    publication, the build date and the list of parts and profiles (their ids and names,
+    which the contents and cross-references print). The layouts and the toolkit are the
+    layout cache's environment: the preview starts anew when they change. That a chunk's
+    pages show nothing of the profiles it does not hold is what chunked books ask of the
+    layouts (see `pdf.book`). The front matter shows every part and profile: it is
+    rendered every time. An update keeps only the HTML it used.
+    """
+
+    def __init__(self) -> None:
+        self.html: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        self.settings: Mapping[str, Setting] = {}
+        # Each profile's digest with its footnotes' numbers, by the profile object (kept
+        # with it, so that its id stays its own): the source language's profiles are the
+        # same objects from one update to the next while their files do not change.
+        self.profiles: dict[tuple[int, tuple], tuple[Profile, bytes]] = {}
+        self.profiles_used: dict[tuple[int, tuple], tuple[Profile, bytes]] = {}
+        self.numbers: tuple[Mapping, dict[str, tuple]] | None = None
+
+    @staticmethod
+    def shared(edition: Edition, built: object) -> bytes:
+        """The digest of what every chunk of `edition` is made of besides its own profiles."""
+        table = [
+            (part.part, [(profile.id, profile.name, profile.acronym, profile.subtitle) for profile in part.profiles])
+            for part in edition.parts
+        ]
+        made_of = (edition.language, sorted(edition.labels.items()), edition.publication, table, built)
+        return hashlib.sha256(pickle.dumps(made_of)).digest()
+
+    def get(self, shared: bytes, book: BookSlice, numbers: Mapping, render: Callable[[], str]) -> str:
+        """The HTML of `book` (whose profiles' footnotes have `numbers`), rendered with
+        `render` unless an update made it before."""
+        # The parts by id (`shared` holds them), the profiles by digest, the rest as it is.
+        body = [
+            (
+                part.id,
+                dataclasses.replace(part, part=None, profiles=()),
+                [self._digest(profile, numbers) for profile in part.profiles],
+            )
+            for part in book.body
+        ]
+        key = hashlib.sha256(shared + pickle.dumps((dataclasses.replace(book, body=()), body))).hexdigest()
+        html = self.used.get(key) or self.html.get(key) or render()
+        self.used[key] = html
+        return html
+
+    def _digest(self, profile: Profile, numbers: Mapping) -> bytes:
+        """The digest of `profile` with its footnotes' `numbers`."""
+        if self.numbers is None or self.numbers[0] is not numbers:
+            by_profile: dict[str, list] = {}
+            for (profile_id, footnote), number in numbers.items():
+                by_profile.setdefault(profile_id, []).append((footnote, number))
+            self.numbers = numbers, {profile_id: tuple(own) for profile_id, own in by_profile.items()}
+        key = id(profile), self.numbers[1].get(profile.id, ())
+        found = self.profiles_used.get(key) or self.profiles.get(key)
+        if found is None:
+            found = profile, hashlib.sha256(pickle.dumps((profile, key[1]))).digest()
+        self.profiles_used[key] = found
+        return found[1]
+
+    def settle(self, settings: Mapping[str, Setting]) -> None:
+        """Keep the HTML and digests this update used and the `settings` it ended with, for the next."""
+        self.html, self.used = self.used, {}
+        self.profiles, self.profiles_used = self.profiles_used, {}
+        self.settings = settings
+        self.numbers = None
+
+
 class EditionOutputs:
     """One edition on its way to its files: its pagination, then its files."""
 
@@ -97,6 +178,7 @@ class EditionOutputs:
         press: Press | None,
         progress: Progress,
         cache: LayoutCache | None = None,
+        last: LastUpdate | None = None,
     ):
         self.config = config
         self.edition = edition
@@ -107,6 +189,8 @@ class EditionOutputs:
         self.environment = environment(config.folder("layouts"), edition)
         self.built = build_date(edition.publication.event.date)
         self.year = edition.publication.year
+        self.last = last
+        self.shared = last.shared(edition, self.built) if last is not None else b""
         progress(self.language, "rendering HTML")
         self.pagination = Pagination(
             plan(edition.parts, config.chunk_profiles),
@@ -117,9 +201,15 @@ class EditionOutputs:
             lambda stage, completed=0, total=0: progress(self.language, stage, completed, total),
             bleed=config.bleed,
             cache=cache,
+            hints=last.settings if last is not None else None,
         )
 
     def _html(self, book: BookSlice) -> str:
+        if self.last is None or book.front:
+            return self._render(book)
+        return self.last.get(self.shared, book, self.edition.footnote_numbers, lambda: self._render(book))
+
+    def _render(self, book: BookSlice) -> str:
         return pdf_html(
             self.edition,
             self.config.folder("layouts"),

@@ -19,7 +19,7 @@ import datetime
 import html
 import re
 import traceback
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from jinja2 import (
     TemplateSyntaxError,
     pass_context,
 )
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.ext import Extension
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
@@ -119,7 +120,36 @@ def set_text(text: str, whole: Container[str] = (), tied: Iterable[str] = (), hy
     return Markup("").join(parts)
 
 
-@pass_context
+def _memoized_inline() -> Callable[..., Markup]:
+    """The `inline` filter of one environment (one edition), remembering what it set: a
+    chunk is rendered several times while it is laid out (measured, tried, corrected), and
+    most of its texts come out the same each time. What a text gives depends on the text
+    (and the language it stands in), its profile (within one edition, its id), that
+    profile's words kept whole and tied (of its setting, only those change a text) and
+    `quoted`; a text that may call a footnote also on the template's `footnote` macro
+    (the PDF's and the EPUB's differ), and is set anew each time."""
+    made: dict[tuple, Markup] = {}
+
+    @pass_context
+    def inline_filter(context: Any, text: str, profile: Profile | None = None, quoted: bool = False) -> Markup:
+        if "[^" in text:  # it may call a footnote
+            return _inline_filter(context, text, profile, quoted)
+        setting = _setting_of(context, profile)
+        key = (
+            str(text),
+            getattr(text, "fallback_lang", None),
+            profile.id if profile is not None else None,
+            (setting.unhyphenated, setting.tied) if setting else None,
+            quoted,
+        )
+        html = made.get(key)
+        if html is None:
+            html = made[key] = _inline_filter(context, text, profile, quoted)
+        return html
+
+    return inline_filter
+
+
 def _inline_filter(context: Any, text: str, profile: Profile | None = None, quoted: bool = False) -> Markup:
     """Inline Markdown to HTML in the edition's typography (`quoted`: a quotation's text,
     inside the layout's quotation marks); footnote calls become the layout's `footnote`
@@ -241,6 +271,26 @@ class _Layouts(BaseLoader):
         return self.folder.read_text(path), str(path), lambda: True
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Each template compiled once in this process, and again when its source changes (the
+    preview makes an environment at every update): Jinja keys an entry by the template's
+    name and file, and keeps it only while the source has the checksum it was compiled from."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+# One for the editions' environments, one for the reports': their options compile differently.
+_COMPILED = {True: _CompiledTemplates(), False: _CompiledTemplates()}
+
+
 def environment(layouts: Folder, edition: Edition | None = None) -> Environment:
     """The Jinja2 environment of `layouts`: for an edition's documents (its labels,
     typography and filters), or, without one, for reports about the editions."""
@@ -268,6 +318,7 @@ def environment(layouts: Folder, edition: Edition | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=edition is not None,
         finalize=finalize,
+        bytecode_cache=_COMPILED[edition is not None],
     )
     env.filters["text"] = as_text
     if edition is not None:
@@ -278,7 +329,7 @@ def environment(layouts: Folder, edition: Edition | None = None) -> Environment:
             pgettext=pgettext,
             newstyle=True,
         )
-        env.filters["inline"] = _inline_filter
+        env.filters["inline"] = _memoized_inline()
         env.filters["plain"] = _plain_filter
         env.filters["titled"] = _titled_filter
         env.globals["block_kind"] = block_kind

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -194,11 +195,28 @@ def split_label_key(key: str) -> tuple[str | None, str]:
     return context or None, msgid
 
 
+# The layouts' messages, by what they are extracted from: the preview asks at every
+# update, and extraction parses every template.
+_LAYOUT_MESSAGES: dict[str, frozenset[str]] = {}
+
+
 def layout_messages(config: Config) -> frozenset[str]:
     """The strings the layouts translate (`{{ _("Contents") }}`, `{{ pgettext("date
     pattern", "d MMMM y") }}`), as extraction finds them, keyed as `label_key` does. A
     label the layouts could not format (a lone `%`: labels go through `%`) is an error at
     its template line."""
+    layouts = config.folder("layouts")
+    digest = hashlib.sha256(repr((str(layouts.path), _mappings(config))).encode())
+    for path in layouts.files():
+        digest.update(f"{layouts.shown(path)}\0".encode() + layouts.read_bytes(path) + b"\0")
+    key = digest.hexdigest()
+    if key not in _LAYOUT_MESSAGES:
+        _LAYOUT_MESSAGES.clear()
+        _LAYOUT_MESSAGES[key] = _extract_layout_messages(config)
+    return _LAYOUT_MESSAGES[key]
+
+
+def _extract_layout_messages(config: Config) -> frozenset[str]:
     when = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)  # a template's date, never read
     messages = [message for message in _extract(config, "layouts", when, config.basename) if message.id]
     problems = Problems()

@@ -14,6 +14,9 @@ on a recto, the back cover on a verso) never begin a chunk; a chunk
 that holds one may count one page more or less depending on its first page's side, so
 it is measured both ways. The build checks every count again after the second pass and
 lays out again any chunk whose first page moved.
+
+A chunk's pages show nothing of the profiles it does not hold but their names: the
+preview keeps a chunk's HTML while its own profiles do not change (`outputs.LastUpdate`).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html import unescape
 from urllib.parse import unquote
@@ -48,7 +48,7 @@ from ..files import Folder
 from .book import RECTO, VERSO, BookSlice
 from .cache import LayoutCache
 from .jobs import LAYOUT_VARIANT, LaidOut, LayoutJob
-from .typeset import Typesetting
+from .typeset import Setting, Typesetting
 
 # How many more times a chunk may be laid out when the pages before it keep changing,
 # before the build gives up.
@@ -88,7 +88,17 @@ class Trial:
     round: int
 
 
-JobKey = Measure | Final | Trial
+@dataclass(frozen=True)
+class Ahead:
+    """The final layout of chunk `chunk` with the settings its profiles ended with in the
+    run before (the preview's previous update), laid out by a worker that would otherwise
+    wait while the typesetting loop measures and tries the chunk: when the loop ends on the
+    same settings, the final layout it wants is that one, and is taken from the cache."""
+
+    chunk: int
+
+
+JobKey = Measure | Final | Trial | Ahead
 Scheduled = tuple[JobKey, LayoutJob]
 
 
@@ -127,6 +137,7 @@ class Pagination:
         variant: str = LAYOUT_VARIANT,
         bleed: float = 0.0,
         cache: LayoutCache | None = None,
+        hints: Mapping[str, Setting] | None = None,
     ):
         self.slices = list(slices)
         self.variant = variant
@@ -138,6 +149,10 @@ class Pagination:
         self.progress = progress
         self.cache = cache
         self.typesetting = Typesetting()
+        # The settings of the run before, for the layouts ahead; the chunks that had theirs.
+        self.hints = hints if cache is not None else None
+        self.ahead: dict[int, Scheduled | None] = {}
+        self.running_ahead: dict[Ahead, LayoutJob] = {}
         self.chunk_of = {key: chunk for chunk, book in enumerate(self.slices) for key in book.settable}
         # The trial each chunk correcting profiles needs now, and the profiles it holds.
         self.trials: dict[int, tuple[Trial, LayoutJob]] = {}
@@ -170,13 +185,14 @@ class Pagination:
         """The page in the book of each anchor (once finished)."""
         return book_anchors(self.starts, self.layouts_done)
 
-    def _render(self, book: BookSlice) -> str:
+    def _render(self, book: BookSlice, settings: Mapping[str, Setting] | None = None) -> str:
+        """`book`'s HTML with `settings` (by default, those the loop has found so far)."""
         if self.chunked and book.front and book.page_numbers is None:
             # While measuring, the contents show placeholders as wide as the last page number may be.
             profiles = sum(len(part.profiles) for chunk in self.slices for part in chunk.body)
             placeholder = "8" * len(str(4 * profiles))
             book = book.with_page_numbers(dict.fromkeys(self.contents, placeholder))
-        return self.render(book.with_settings(self.typesetting.settings))
+        return self.render(book.with_settings(self.typesetting.settings if settings is None else settings))
 
     # --- what is known ---------------------------------------------------------------
 
@@ -228,14 +244,31 @@ class Pagination:
             # Before any of its profiles is corrected, a layout is written only if it needs
             # no correction: otherwise it is laid out again once corrected, and writing it
             # (fonts instanced and subset, the PDF made) would be wasted.
-            settled_only=write and not any(key in self.typesetting.corrections for key in self.slices[chunk].settable),
+            settled_only=write and self._uncorrected(chunk),
         )
+
+    def _uncorrected(self, chunk: int) -> bool:
+        """Whether none of the chunk's profiles was corrected yet."""
+        return not any(key in self.typesetting.corrections for key in self.slices[chunk].settable)
 
     def _measure(self, chunk: int, side: int) -> Scheduled:
         return Measure(chunk, side), self._job(chunk, self.html[chunk], MEASURED_FROM[side], False)
 
     def _final(self, chunk: int, first_page: int, html: str) -> Scheduled:
         return Final(chunk, first_page), self._job(chunk, html, first_page, True)
+
+    def _ahead(self, chunk: int, first_page: int) -> Scheduled | None:
+        """The layout ahead of chunk `chunk` from `first_page`, once: None when the run
+        before corrected none of its profiles (the layout the loop starts with is then the
+        final one) or when the cache has it already."""
+        if chunk not in self.ahead:
+            hinted = {key: self.hints[key] for key in self.slices[chunk].settable if key in self.hints}
+            job = None
+            if hinted:
+                html = self._render(self.slices[chunk], hinted)
+                job = dataclasses.replace(self._job(chunk, html, first_page, True), settled_only=False)
+            self.ahead[chunk] = None if job is None or self.cache.get(job) is not None else (Ahead(chunk), job)
+        return self.ahead[chunk]
 
     def _front_html(self, numbers: dict[str, int]) -> str:
         if self.front is None or self.front[:2] != (numbers, self.html[0]):
@@ -257,7 +290,10 @@ class Pagination:
                 if self._known(0, RECTO) is None:
                     required.append(self._measure(0, RECTO))
             else:
-                required.append(self._final(chunk, start, self.html[chunk]))
+                final = self._final(chunk, start, self.html[chunk])
+                required.append(final)
+                if self.hints and final[1].settled_only and (ahead := self._ahead(chunk, start)) is not None:
+                    spare.insert(0, ahead)
         numbers = self._numbers(starts) if self.chunked else None
         if numbers is not None:
             required.insert(0, self._final(0, 1, self._front_html(numbers)))
@@ -274,8 +310,13 @@ class Pagination:
         or None when none is to run at the moment."""
         while not self.finished:
             required, ahead = self._wanted()
-            candidates = [job for job in required + (ahead if spare else []) if job[0] not in self.running]
-            if self._take_cached(required + ahead):
+            # A job already running as a layout ahead is waited for, not run twice.
+            candidates = [
+                (key, job)
+                for key, job in required + (ahead if spare else [])
+                if key not in self.running and job not in self.running_ahead.values()
+            ]
+            if self._take_cached([(key, job) for key, job in required + ahead if not isinstance(key, Ahead)]):
                 continue
             if not required:
                 self._check_links()
@@ -291,6 +332,9 @@ class Pagination:
             if candidates:
                 key, job = candidates[0]
                 self.running.add(key)
+                if isinstance(key, Ahead):
+                    self.running_ahead[key] = job
+                    self.ahead[key.chunk] = None
                 return key, job
             return None
         return None
@@ -307,6 +351,7 @@ class Pagination:
         """Take a job's result (after the book is finished, a spare measure's result only
         goes to the cache)."""
         self.running.discard(key)
+        self.running_ahead.pop(key, None)
         if self.cache is not None:
             self.cache.put(job, result)
             if isinstance(key, Final) and key.chunk > 0:

@@ -60,7 +60,12 @@ class SerialWorkers:
 
     def submit(self, job: LayoutJob, tag: Any) -> None:
         self.pending += 1
-        self.results.put((tag, _lay_out(job), None))
+        # A job's failure comes back from `next`, as a worker process's does: a failure
+        # raised here would leave a result counted that never comes.
+        try:
+            self.results.put((tag, _lay_out(job), None))
+        except Exception as error:  # noqa: BLE001 -- raised again by `next`
+            self.results.put((tag, None, error))
 
     def next(self) -> tuple[Any, LaidOut]:
         """The next finished job's tag and layout (raises what the job raised)."""

@@ -27,9 +27,9 @@ from ..content.load import PROFILES_DIR
 from ..errors import Level, Origin, Problem, ProblemsFound
 from ..i18n import load_editions
 from ..incremental import layout_environment
-from ..outputs import EditionOutputs
+from ..outputs import EditionOutputs, LastUpdate
 from ..pdf.cache import LayoutCache, collect
-from ..pdf.paginate import lay_out
+from ..pdf.paginate import Pagination, lay_out
 from .pages import Page, PageImages, chunk_pages, first_changed
 
 
@@ -60,6 +60,9 @@ class PreviewSession:
         self.pool = pool
         self.memo: dict = {}
         self.cache: LayoutCache | None = None
+        self.last: LastUpdate | None = None
+        # The pagination of the last update, which takes the results of its jobs left running.
+        self.paging: Pagination | None = None
         self.images = PageImages()
         self.chunks: dict[str, list[Page]] = {}
         self.snapshot = Snapshot(0, language or "", (), ())
@@ -91,15 +94,20 @@ class PreviewSession:
             message = f"--language {language}: not one of the configured languages ({', '.join(config.languages)})"
             raise ProblemsFound([Problem(Level.ERROR, Origin(CONFIG_FILE), "unknown-language", message)])
         (edition,) = load_editions(config, [language], load(config, self.memo))
-        output = EditionOutputs(config, edition, (), None, lambda *_: None, self._cache(config))
-        for _ in lay_out([output.pagination], self.pool):
-            pass
+        cache = self._cache(config)
+        output = EditionOutputs(config, edition, (), None, lambda *_: None, cache, self.last)
+        self._drain()
+        self.paging = output.pagination
+        # Once the edition is laid out, its page is shown: a layout ahead still running
+        # is waited for at the next update.
+        next(lay_out([output.pagination], self.pool))
         paging = output.pagination
         problems = [dataclasses.replace(gap, level=Level.WARNING) for gap in edition.gaps]
         problems += [problem for laid in paging.layouts_done for problem in laid.problems] + paging.problems
         if any(problem.level is Level.ERROR for problem in problems):
             raise ProblemsFound(problems)
         self.cache.keep(language)
+        self.last.settle(paging.typesetting.settings)
         collect(config.layout_cache())
         pages = self._pages(output)
         first = None
@@ -109,11 +117,12 @@ class PreviewSession:
         return Snapshot(version, language, tuple(pages), tuple(problems), False, first, 0.0, output)
 
     def _cache(self, config: Config) -> LayoutCache:
-        """The layout cache, made again when the layouts or the toolkit changed."""
+        """The layout cache, and the chunks' HTML, made again when the layouts or the toolkit changed."""
         environment = layout_environment(config)
         folder = config.layout_cache()
         if self.cache is None or self.cache.environment != environment or self.cache.folder != folder:
             self.cache = LayoutCache(folder, environment)
+            self.last = LastUpdate()
         return self.cache
 
     def _pages(self, output: EditionOutputs) -> list[Page]:
@@ -130,13 +139,16 @@ class PreviewSession:
         return [page for pages in chunks.values() for page in pages]
 
     def _drain(self) -> None:
-        """Wait for the jobs of an update that stopped halfway, so that their results do
-        not come back to the next one."""
+        """Wait for the jobs the last update left running (layouts ahead, or those of an
+        update that stopped halfway), so that their results do not come back to this one;
+        they go to the layout cache through that update's pagination."""
         while self.pool.pending:
             try:
-                self.pool.next()
+                (_, key, job), result = self.pool.next()
             except Exception:  # noqa: BLE001, S112 -- the failure itself was already reported
                 continue
+            if self.paging is not None:
+                self.paging.done(key, job, result)
 
 
 def _is_text(config: Config, path: Path) -> bool:
