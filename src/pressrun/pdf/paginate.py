@@ -149,7 +149,8 @@ class Pagination:
         self.progress = progress
         self.cache = cache
         self.typesetting = Typesetting()
-        # The settings of the run before, for the layouts ahead; the chunks that had theirs.
+        # The settings the run before ended with (the preview's previous update); each
+        # chunk's layout ahead with them, or None once there is none to run; those running.
         self.hints = hints if cache is not None else None
         self.ahead: dict[int, Scheduled | None] = {}
         self.running_ahead: dict[Ahead, LayoutJob] = {}

@@ -140,14 +140,14 @@ class PreviewSession:
 
     def _drain(self) -> None:
         """Wait for the jobs the last update left running (layouts ahead, or those of an
-        update that stopped halfway), so that their results do not come back to this one;
-        they go to the layout cache through that update's pagination."""
+        update that stopped halfway), so that their results do not come back to this one.
+        Those of a finished pagination go to the layout cache (all it does with them)."""
         while self.pool.pending:
             try:
                 (_, key, job), result = self.pool.next()
             except Exception:  # noqa: BLE001, S112 -- the failure itself was already reported
                 continue
-            if self.paging is not None:
+            if self.paging is not None and self.paging.finished:
                 self.paging.done(key, job, result)
 
 
