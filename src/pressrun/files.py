@@ -113,6 +113,12 @@ class Folder:
         with self._open(path) as stream:
             return hashlib.file_digest(stream, "sha256").hexdigest()
 
+    def add_tree(self, digest, under: Path | None = None) -> None:
+        """Feed `digest` (a hashlib object) every file of the folder (or of `under`),
+        each as its shown path and its bytes."""
+        for path in self.files(under):
+            digest.update(os.fsencode(self.shown(path)) + b"\0" + self.read_bytes(path) + b"\0")
+
     @contextlib.contextmanager
     def _open(self, path: Path) -> Iterator[BinaryIO]:
         resolved, origin = self.inside(path), Origin(self.shown(path))

@@ -44,11 +44,6 @@ STACK = (
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def _add_tree(digest, folder: Folder, under: Path | None = None) -> None:
-    for path in folder.files(under):
-        digest.update(os.fsencode(folder.shown(path)) + b"\0" + folder.read_bytes(path) + b"\0")
-
-
 def _toolkit(digest) -> None:
     """Every source file of the package, its subpackages included, and the rendering stack."""
     package = Path(__file__).parent
@@ -69,13 +64,13 @@ def edition_digest(config: Config, language: str, options: dict) -> str:
     """The digest of everything the `language` edition is made from (read through the
     project's folders: a file reached through a link out of them is an error here too)."""
     digest = hashlib.sha256()
-    _add_tree(digest, config.folder("content"))
-    _add_tree(digest, config.folder("layouts"))
+    config.folder("content").add_tree(digest)
+    config.folder("layouts").add_tree(digest)
     # The catalogs only: the glossary beside them (locales/<language>/glossary.tbx) is
     # read by proofs, never by a build.
     catalogs = config.locales_dir / language / "LC_MESSAGES"
     if catalogs.is_dir():
-        _add_tree(digest, config.folder("locales"), catalogs)
+        config.folder("locales").add_tree(digest, catalogs)
     digest.update(config.folder("project").read_bytes(config.root / CONFIG_FILE))
     _toolkit(digest)
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
@@ -87,7 +82,7 @@ def layout_environment(config: Config) -> str:
     """The digest of what a layout depends on besides its HTML: the layouts folder (its
     stylesheets, icons and print profile), the toolkit, the fonts and the rendering stack."""
     digest = hashlib.sha256()
-    _add_tree(digest, config.folder("layouts"))
+    config.folder("layouts").add_tree(digest)
     _toolkit(digest)
     return digest.hexdigest()
 

@@ -207,8 +207,7 @@ def layout_messages(config: Config) -> frozenset[str]:
     its template line."""
     layouts = config.folder("layouts")
     digest = hashlib.sha256(repr((str(layouts.path), _mappings(config))).encode())
-    for path in layouts.files():
-        digest.update(f"{layouts.shown(path)}\0".encode() + layouts.read_bytes(path) + b"\0")
+    layouts.add_tree(digest)
     key = digest.hexdigest()
     if key not in _LAYOUT_MESSAGES:
         _LAYOUT_MESSAGES.clear()
